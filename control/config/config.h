@@ -1,0 +1,126 @@
+// fastlease's configuration: the typed, validated, immutable result of reading a
+// JSON file in Kea's `Dhcp4` shape plus our `Dataplane` section.
+//
+//   absl::StatusOr<config::Config> c = config::LoadConfigFile("/etc/fastlease/fastlease.json");
+//   if (!c.ok()) { std::cerr << c.status().message(); }   // every error, one per line
+//   for (const auto& w : c->warnings) log(w);              // accepted, not honoured
+//
+// Every error and warning names the file, the JSON path and the problem:
+//   "fastlease.json: Dhcp4/subnet4[0]/pools[1]/pool: '10.0.0.300 - 10.0.0.9' is not a range"
+// Unknown keys are errors. Kea keys we accept but do not honour yet are warnings.
+// Defaults follow Kea 2.2 where Kea has the key; ours are documented in
+// docs/config-reference.md. All addresses are host byte order.
+// A Config is built once and never changed: a reload builds a new one.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace fastlease::config {
+
+// One option ready to be copied into a reply: code and wire data (no code/len).
+struct OptionData {
+  uint8_t code = 0;
+  std::vector<uint8_t> data;
+  bool always_send = false;  // sent even when not in the client's PRL
+};
+
+struct Pool {
+  uint32_t first = 0;  // inclusive
+  uint32_t last = 0;   // inclusive
+  std::vector<OptionData> options;
+};
+
+struct Reservation {
+  std::vector<uint8_t> hw_address;  // empty if reserved by client-id
+  std::vector<uint8_t> client_id;   // option 61 bytes as the client sends them; empty if by hw
+  uint32_t ip_address = 0;          // 0: reservation without an address (options only)
+  std::string hostname;
+  std::vector<OptionData> options;
+};
+
+struct Subnet4 {
+  uint32_t id = 0;        // Kea `id`, 1..4294967294, unique
+  uint32_t prefix = 0;    // network address
+  uint8_t prefix_len = 0;
+  uint32_t mask = 0;
+  std::vector<Pool> pools;
+  std::vector<OptionData> options;  // subnet-level; global options merged in (subnet wins)
+  std::vector<Reservation> reservations;
+  std::vector<uint32_t> relay_addresses;  // Kea `relay.ip-addresses`
+  // Lifetimes, after inheritance from the global level (seconds).
+  uint32_t valid_lifetime = 7200;
+  uint32_t min_valid_lifetime = 7200;
+  uint32_t max_valid_lifetime = 7200;
+  // T1/T2: explicit values, else computed when calculate_tee_times, else not sent (0).
+  uint32_t renew_timer = 0;
+  uint32_t rebind_timer = 0;
+  bool calculate_tee_times = false;
+  double t1_percent = 0.5;
+  double t2_percent = 0.875;
+  bool match_client_id = true;
+  bool authoritative = false;
+  uint32_t next_server = 0;  // siaddr
+};
+
+enum class Durability : uint8_t {
+  kNone,   // WAL off; ACKs not gated; a crash loses recent leases
+  kWal,    // WAL written, not synced; survives kill -9, not power loss; ACKs gated
+  kFsync,  // WAL synced (group commit); survives power loss; ACKs gated
+};
+
+struct LeaseDatabase {
+  std::string path;  // Kea `name`; relative paths are under the state directory
+  Durability durability = Durability::kFsync;
+  uint32_t max_batch = 8192;  // records per WriteBatch (group commit)
+};
+
+struct Dhcp4Config {
+  std::vector<Subnet4> subnets;  // in config order
+  LeaseDatabase lease_database;
+  uint32_t decline_probation_period = 86400;
+  uint32_t offer_lifetime = 10;          // ours: offers hold an address this long
+  uint32_t hold_reclaimed_time = 3600;   // affinity: expired leases remembered this long
+  uint32_t max_reclaim_leases = 100;     // leases examined per expiry slice
+  bool echo_client_id = true;            // RFC 6842
+};
+
+struct Port {
+  std::string device;      // vdev args ("net_af_packet0,iface=veth0") or PCI address
+  uint32_t address = 0;    // the server's address on this port (server-id, ARP, ICMP)
+  uint8_t prefix_len = 24;
+  uint16_t rx_descriptors = 1024;
+  uint16_t tx_descriptors = 1024;
+};
+
+struct DataplaneConfig {
+  std::vector<std::string> eal_args;  // passed to rte_eal_init before our own
+  std::vector<Port> ports;
+  uint32_t workers = 1;            // worker lcores, each owns one lease shard
+  uint32_t mempool_size = 8191;    // mbufs
+  uint32_t mempool_cache = 256;
+  uint32_t burst_size = 32;
+  uint32_t idle_sleep_us = 100;    // max back-off sleep when idle; 0 = busy poll
+  uint32_t tx_drain_us = 100;      // a partly filled TX buffer waits at most this long
+  uint32_t park_queue_size = 4096; // replies waiting for durability, per worker
+  uint32_t change_ring_size = 65536;   // lease change records per shard → persister
+  uint32_t dispatch_ring_size = 4096;  // packets per worker pair
+};
+
+struct Config {
+  std::string source;  // file name used in messages
+  Dhcp4Config dhcp4;
+  DataplaneConfig dataplane;
+  std::vector<std::string> warnings;
+};
+
+// Parses and validates. On failure the status message lists every error found,
+// one per line, each "<source>: <json/path>: <problem>".
+absl::StatusOr<Config> ParseConfig(std::string_view json_text, std::string_view source);
+absl::StatusOr<Config> LoadConfigFile(const std::string& path);
+
+}  // namespace fastlease::config

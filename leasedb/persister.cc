@@ -1,0 +1,83 @@
+#include "leasedb/persister.h"
+
+#include <chrono>
+#include <cstdio>
+
+namespace fastlease::leasedb {
+
+Persister::Persister(LeaseStore& store, std::vector<LeaseShard*> shards, size_t max_batch)
+    : store_(store),
+      shards_(std::move(shards)),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      batch_(max_batch_),
+      last_seq_(shards_.size(), 0) {}
+
+Persister::~Persister() { Stop(); }
+
+void Persister::Start() {
+  stop_.store(false, std::memory_order_relaxed);
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Persister::Stop() {
+  if (!thread_.joinable()) return;
+  stop_.store(true, std::memory_order_release);
+  thread_.join();
+}
+
+absl::StatusOr<size_t> Persister::RunOnce() {
+  size_t n = 0;
+  // Take from every shard, fairly: each gets an equal share of the batch first.
+  const size_t share = std::max<size_t>(1, max_batch_ / shards_.size());
+  for (size_t s = 0; s < shards_.size() && n < max_batch_; ++s) {
+    const size_t got = shards_[s]->DrainChanges(batch_.data() + n,
+                                                std::min(share, max_batch_ - n));
+    if (got > 0) last_seq_[s] = batch_[n + got - 1].seq;
+    n += got;
+  }
+  for (size_t s = 0; s < shards_.size() && n < max_batch_; ++s) {
+    const size_t got = shards_[s]->DrainChanges(batch_.data() + n, max_batch_ - n);
+    if (got > 0) last_seq_[s] = batch_[n + got - 1].seq;
+    n += got;
+  }
+  if (n == 0) return size_t{0};
+  for (;;) {
+    absl::Status st = store_.Write(std::span<const ChangeRecord>(batch_.data(), n));
+    if (st.ok()) break;
+    errors_.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "fastlease: persister: %s; retrying\n", st.ToString().c_str());
+    if (stop_.load(std::memory_order_acquire) && errors_.load() > 100) return st;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  for (size_t s = 0; s < shards_.size(); ++s) shards_[s]->PublishDurable(last_seq_[s]);
+  records_.fetch_add(n, std::memory_order_relaxed);
+  batches_.fetch_add(1, std::memory_order_relaxed);
+  return n;
+}
+
+void Persister::Loop() {
+  uint32_t idle_rounds = 0;
+  for (;;) {
+    const bool stopping = stop_.load(std::memory_order_acquire);
+    absl::StatusOr<size_t> n = RunOnce();
+    if (!n.ok()) return;
+    if (*n > 0) {
+      idle_rounds = 0;
+      continue;
+    }
+    if (stopping) {
+      bool pending = false;
+      for (LeaseShard* s : shards_) pending |= s->HasPendingChanges();
+      if (!pending) return;
+      continue;
+    }
+    // Idle: spin briefly (low latency under load), then sleep (a 2-core box).
+    if (++idle_rounds < 64) {
+      std::this_thread::yield();
+    } else {
+      std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
+  }
+}
+
+}  // namespace fastlease::leasedb
