@@ -227,11 +227,6 @@ void LeaveAddress(const Exchange& ex, Lease& l) {
   l.state = LeaseState::kFree;
 }
 
-Lease* FindOrInsert(Exchange& ex) {
-  Lease* l = ex.shard.Find(ex.key);
-  return l != nullptr ? l : ex.shard.Insert(ex.key);
-}
-
 // ---------------------------------------------------------------- DISCOVER
 
 HandleResult HandleDiscover(Exchange& ex, std::span<uint8_t> out) {
