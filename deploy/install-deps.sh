@@ -10,7 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # integration tests: namespaces, real clients, packet tools, Kea for side-by-side runs
   iproute2 ethtool tcpdump procps psmisc
-  isc-dhcp-client udhcpc dhcpcd5 python3-scapy
+  isc-dhcp-client udhcpc dhcpcd5 python3-scapy python3-pytest
   kea-admin kea-dhcp4-server
 )
 
