@@ -162,7 +162,10 @@ HandleResult BuildReply(const Exchange& ex, std::span<uint8_t> out, MessageType 
 
   const std::span<const uint8_t> relay_info = m.RelayAgentInfo();
   const bool echo_relay = m.Has(opt::kRelayAgentInfo) && m.giaddr() != 0;
-  const size_t relay_tlv = echo_relay ? relay_info.size() + 2 * ((relay_info.size() + 254) / 255) : 0;
+  // Room for option 82 as RFC 3396 splits it: 2 header bytes per 255 data bytes,
+  // and at least one header for an empty option.
+  const size_t relay_tlv =
+      echo_relay ? relay_info.size() + 2 * std::max<size_t>(1, (relay_info.size() + 254) / 255) : 0;
   b.ReserveTail(relay_tlv);
 
   b.AddAddress(opt::kServerId, ex.server_id);
