@@ -1,0 +1,452 @@
+// fastlease-dataplane: the DPDK process that serves DHCPv4.
+//
+//   fastlease-dataplane --config FILE --state-dir DIR [--stats-file FILE]
+//
+// Start-up: load and validate the config, start EAL (eal-args + the ports'
+// devices), compile the server config, configure the ports, open the lease
+// store under the state directory, recover the shards, start the persister,
+// launch one worker per worker lcore, start the ports.
+// Signals (handled by the main lcore, which also writes the stats file):
+//   SIGHUP           reload the config file; on error keep the current config;
+//                    on success publish it to the workers between bursts.
+//   SIGTERM, SIGINT  stop reading ports, send every parked reply once durable,
+//                    stop the persister after a final flush, exit 0.
+// Exit status: 0 after a clean shutdown, 1 when start-up fails, 2 on bad usage.
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <rte_eal.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
+
+#include "absl/strings/str_join.h"
+#include "control/config/config.h"
+#include "dataplane/config_publisher.h"
+#include "dataplane/counters.h"
+#include "dataplane/dhcp4/server.h"
+#include "dataplane/dhcp4/server_config.h"
+#include "dataplane/eal.h"
+#include "dataplane/log.h"
+#include "dataplane/port.h"
+#include "dataplane/stats.h"
+#include "dataplane/worker.h"
+#include "leasedb/lease_shard.h"
+#include "leasedb/lease_store.h"
+#include "leasedb/persister.h"
+#include "leasedb/pool_registry.h"
+
+namespace fastlease::dataplane {
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage: fastlease-dataplane --config FILE --state-dir DIR [--stats-file FILE]\n";
+
+struct Options {
+  std::string config_path;
+  std::string state_dir;
+  std::string stats_file;
+};
+
+std::optional<Options> ParseOptions(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string* target = nullptr;
+    std::string_view name;
+    for (auto [flag, field] : {std::pair<std::string_view, std::string*>{"--config", &o.config_path},
+                               {"--state-dir", &o.state_dir},
+                               {"--stats-file", &o.stats_file}}) {
+      if (arg == flag || (arg.size() > flag.size() && arg.substr(0, flag.size()) == flag &&
+                          arg[flag.size()] == '=')) {
+        target = field;
+        name = flag;
+      }
+    }
+    if (target == nullptr) {
+      std::fprintf(stderr, "fastlease-dataplane: unknown argument '%s'\n%s", argv[i], kUsage.data());
+      return std::nullopt;
+    }
+    if (arg.size() > name.size()) {
+      *target = std::string(arg.substr(name.size() + 1));
+    } else if (i + 1 < argc) {
+      *target = argv[++i];
+    } else {
+      std::fprintf(stderr, "fastlease-dataplane: %s needs a value\n%s", argv[i], kUsage.data());
+      return std::nullopt;
+    }
+  }
+  if (o.config_path.empty() || o.state_dir.empty()) {
+    std::fprintf(stderr, "%s", kUsage.data());
+    return std::nullopt;
+  }
+  return o;
+}
+
+// Logs a status whose message holds one problem per line.
+void LogErrorLines(std::string_view what, const absl::Status& status) {
+  Log("{}:", what);
+  const std::string text(status.message());
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) Log("  {}", std::string_view(text).substr(start, end - start));
+    start = end + 1;
+  }
+}
+
+bool SamePorts(const std::vector<config::Port>& a, const std::vector<config::Port>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a[i].device != b[i].device || a[i].address != b[i].address ||
+        a[i].prefix_len != b[i].prefix_len || a[i].rx_descriptors != b[i].rx_descriptors ||
+        a[i].tx_descriptors != b[i].tx_descriptors) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Fields that only a restart applies.
+bool RestartNeeded(const config::Config& running, const config::Config& next) {
+  const config::DataplaneConfig& a = running.dataplane;
+  const config::DataplaneConfig& b = next.dataplane;
+  const config::LeaseDatabase& la = running.dhcp4.lease_database;
+  const config::LeaseDatabase& lb = next.dhcp4.lease_database;
+  return a.eal_args != b.eal_args || !SamePorts(a.ports, b.ports) || a.workers != b.workers ||
+         a.mempool_size != b.mempool_size || a.mempool_cache != b.mempool_cache ||
+         a.burst_size != b.burst_size || a.idle_sleep_us != b.idle_sleep_us ||
+         a.tx_drain_us != b.tx_drain_us || a.park_queue_size != b.park_queue_size ||
+         a.change_ring_size != b.change_ring_size ||
+         a.dispatch_ring_size != b.dispatch_ring_size || la.path != lb.path ||
+         la.durability != lb.durability || la.max_batch != lb.max_batch;
+}
+
+// Leases a shard is sized for up front: its share of every pool, at least 1024.
+size_t ExpectedLeasesPerShard(const config::Config& c) {
+  uint64_t addresses = 0;
+  for (const config::Subnet4& s : c.dhcp4.subnets) {
+    for (const config::Pool& p : s.pools) addresses += uint64_t(p.last) - p.first + 1;
+    addresses += s.reservations.size();
+  }
+  const uint64_t per_shard = addresses / c.dataplane.workers + 1;
+  return size_t(std::clamp<uint64_t>(per_shard + per_shard / 4, 1024, uint64_t(1) << 22));
+}
+
+uint32_t UnixNow() { return uint32_t(std::time(nullptr)); }
+
+class Dataplane {
+ public:
+  explicit Dataplane(Options options) : options_(std::move(options)) {}
+  int Run(const char* program);
+
+ private:
+  bool Start(const char* program);
+  void Serve();
+  void Shutdown();
+  void Reload();
+  void WriteStats();
+  uint64_t MinWorkerEpoch() const;
+
+  Options options_;
+  config::Config config_;  // as running (the last one applied)
+  std::unique_ptr<leasedb::PoolRegistry> registry_;
+  std::unique_ptr<ConfigPublisher> publisher_;
+  rte_mempool* pool_ = nullptr;
+  PortSet ports_;
+  std::vector<std::unique_ptr<leasedb::LeaseShard>> shards_;
+  std::unique_ptr<leasedb::LeaseStore> store_;
+  std::unique_ptr<leasedb::Persister> persister_;
+  WorkerControl control_;
+  std::unique_ptr<std::vector<StatsBlock>> stats_;
+  std::unique_ptr<WorkerSet> workers_;
+  std::vector<unsigned> lcores_;
+  bool launched_ = false;
+  bool eal_up_ = false;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+bool Dataplane::Start(const char* program) {
+  absl::StatusOr<config::Config> loaded = config::LoadConfigFile(options_.config_path);
+  if (!loaded.ok()) {
+    LogErrorLines("cannot load the config " + options_.config_path, loaded.status());
+    return false;
+  }
+  config_ = *std::move(loaded);
+  for (const std::string& w : config_.warnings) Log("warning: {}", w);
+  const config::DataplaneConfig& dp = config_.dataplane;
+  if (dp.workers > kMaxWorkers) {
+    Log("Dataplane/workers: {} is more than the {} supported", dp.workers, kMaxWorkers);
+    return false;
+  }
+
+  std::error_code ec;
+  std::filesystem::create_directories(options_.state_dir, ec);
+  if (ec) {
+    Log("cannot create the state directory {}: {}", options_.state_dir, ec.message());
+    return false;
+  }
+
+  const std::vector<std::string> eal_args = BuildEalArgs(program, dp);
+  Log("EAL arguments: {}", absl::StrJoin(eal_args, " "));
+  if (absl::Status s = InitEal(eal_args); !s.ok()) {
+    Log("{}", std::string(s.message()));
+    return false;
+  }
+  eal_up_ = true;
+  unsigned lcore = 0;
+  RTE_LCORE_FOREACH_WORKER(lcore) { lcores_.push_back(lcore); }
+  if (lcores_.size() < dp.workers) {
+    Log("Dataplane/workers is {} but EAL has {} worker lcore(s) (lcore {} is the main lcore and "
+        "runs management); give EAL {} lcores, e.g. \"-l 0-{}\" in Dataplane/eal-args, or lower "
+        "Dataplane/workers",
+        dp.workers, lcores_.size(), rte_get_main_lcore(), dp.workers + 1, dp.workers);
+    return false;
+  }
+  lcores_.resize(dp.workers);
+
+  registry_ = std::make_unique<leasedb::PoolRegistry>(dp.workers);
+  absl::StatusOr<std::shared_ptr<const dhcp4::ServerConfig>> compiled =
+      dhcp4::CompileServerConfig(config_, *registry_);
+  if (!compiled.ok()) {
+    LogErrorLines("cannot compile the config", compiled.status());
+    return false;
+  }
+  publisher_ = std::make_unique<ConfigPublisher>(*std::move(compiled));
+  control_.configs = publisher_.get();
+
+  pool_ = CreatePacketPool(dp);
+  if (pool_ == nullptr) return false;
+  absl::StatusOr<PortSet> ports = ConfigurePorts(dp, pool_);
+  if (!ports.ok()) {
+    Log("ports: {}", std::string(ports.status().message()));
+    return false;
+  }
+  ports_ = *std::move(ports);
+
+  // Leases: store, shards, recovery, persister.
+  const config::LeaseDatabase& db = config_.dhcp4.lease_database;
+  std::filesystem::path store_path = db.path.empty() ? std::filesystem::path("leases")
+                                                     : std::filesystem::path(db.path);
+  if (store_path.is_relative()) store_path = std::filesystem::path(options_.state_dir) / store_path;
+  leasedb::StoreOptions store_options;
+  store_options.disable_wal = db.durability == config::Durability::kNone;
+  store_options.sync = db.durability == config::Durability::kFsync;
+  absl::StatusOr<std::unique_ptr<leasedb::LeaseStore>> store =
+      leasedb::LeaseStore::Open(store_path.string(), store_options);
+  if (!store.ok()) {
+    Log("cannot open the lease store {}: {}", store_path.string(), std::string(store.status().message()));
+    return false;
+  }
+  store_ = *std::move(store);
+  const size_t expected = ExpectedLeasesPerShard(config_);
+  std::vector<leasedb::LeaseShard*> shard_ptrs;
+  for (uint32_t w = 0; w < dp.workers; ++w) {
+    shards_.push_back(std::make_unique<leasedb::LeaseShard>(w, expected, dp.change_ring_size));
+    shard_ptrs.push_back(shards_.back().get());
+  }
+  absl::StatusOr<dhcp4::RecoveryStats> recovered =
+      dhcp4::RecoverLeases(*publisher_->Current()->config, *store_, shard_ptrs, UnixNow());
+  if (!recovered.ok()) {
+    Log("lease recovery from {} failed: {}", store_path.string(), std::string(recovered.status().message()));
+    return false;
+  }
+  Log("lease store {}: {} records, {} bound, {} kept for affinity, {} declined, {} dropped",
+      store_path.string(), recovered->records, recovered->bound, recovered->affinity,
+      recovered->declined, recovered->dropped);
+  persister_ = std::make_unique<leasedb::Persister>(*store_, shard_ptrs, db.max_batch);
+  persister_->Start();
+
+  stats_ = std::make_unique<std::vector<StatsBlock>>(dp.workers);
+  WorkerSetup setup;
+  setup.dataplane = &dp;
+  setup.ports = &ports_;
+  setup.pool = pool_;
+  setup.shards = shard_ptrs;
+  setup.control = &control_;
+  setup.stats = stats_.get();
+  absl::StatusOr<std::unique_ptr<WorkerSet>> workers = SetupWorkers(setup);
+  if (!workers.ok()) {
+    Log("workers: {}", std::string(workers.status().message()));
+    return false;
+  }
+  workers_ = *std::move(workers);
+  const ConfigVersion* version = publisher_->Current();
+  for (auto& ctx : workers_->contexts()) {
+    ctx->version = version;
+    ctx->config = version->config.get();
+    ctx->lcore = lcores_[ctx->index];
+    ctx->stats->config_epoch.store(version->epoch, std::memory_order_release);
+  }
+
+  if (absl::Status s = StartPorts(ports_); !s.ok()) {
+    Log("{}", std::string(s.message()));
+    return false;
+  }
+  uint32_t launched = 0;
+  for (auto& ctx : workers_->contexts()) {
+    if (int rc = rte_eal_remote_launch(WorkerMain, ctx.get(), ctx->lcore); rc != 0) {
+      Log("cannot launch worker {} on lcore {}: {}", ctx->index, ctx->lcore, strerror(-rc));
+      // The launched workers wait for every worker at shutdown: count the others out.
+      control_.rx_stopped.fetch_add(dp.workers - launched);
+      control_.done.fetch_add(dp.workers - launched);
+      return false;
+    }
+    ++launched;
+    launched_ = true;
+  }
+  Log("serving: {} worker(s) on lcores {}, {} port(s), config epoch {}", dp.workers,
+      absl::StrJoin(lcores_, ","), ports_.size(), version->epoch);
+  return true;
+}
+
+uint64_t Dataplane::MinWorkerEpoch() const {
+  uint64_t min = UINT64_MAX;
+  for (const StatsBlock& b : *stats_) {
+    min = std::min(min, b.config_epoch.load(std::memory_order_acquire));
+  }
+  return min;
+}
+
+void Dataplane::Reload() {
+  Log("SIGHUP: reloading {}", options_.config_path);
+  absl::StatusOr<config::Config> next = config::LoadConfigFile(options_.config_path);
+  if (!next.ok()) {
+    LogErrorLines("reload failed, keeping the running config", next.status());
+    return;
+  }
+  for (const std::string& w : next->warnings) Log("warning: {}", w);
+  if (RestartNeeded(config_, *next)) {
+    Log("warning: changes to the Dataplane section or the lease database take effect only after "
+        "a restart; the running values stay");
+  }
+  absl::StatusOr<std::shared_ptr<const dhcp4::ServerConfig>> compiled =
+      dhcp4::CompileServerConfig(*next, *registry_);
+  if (!compiled.ok()) {
+    LogErrorLines("reload failed, keeping the running config", compiled.status());
+    return;
+  }
+  const uint64_t epoch = publisher_->Publish(*std::move(compiled));
+  config_ = *std::move(next);
+  Log("config epoch {} published ({} subnet(s))", epoch, config_.dhcp4.subnets.size());
+}
+
+void Dataplane::WriteStats() {
+  if (stats_ == nullptr) return;
+  // Versions no worker uses any more.
+  publisher_->Reclaim(MinWorkerEpoch());
+  if (options_.stats_file.empty()) return;
+  StatsExtra extra;
+  extra.config_epoch = publisher_->current_epoch();
+  if (persister_ != nullptr) {
+    extra.records_written = persister_->records_written();
+    extra.batches_written = persister_->batches_written();
+    extra.write_errors = persister_->write_errors();
+  }
+  const double uptime =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  if (absl::Status s = WriteFileAtomically(options_.stats_file,
+                                           StatsJson(*stats_, lcores_, extra, uptime));
+      !s.ok()) {
+    Log("stats: {}", std::string(s.message()));
+  }
+}
+
+void Dataplane::Serve() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  auto next_stats = std::chrono::steady_clock::now();
+  while (true) {
+    timespec timeout{0, 100 * 1000 * 1000};
+    const int sig = sigtimedwait(&signals, nullptr, &timeout);
+    if (sig == SIGHUP) {
+      Reload();
+    } else if (sig == SIGTERM || sig == SIGINT) {
+      Log("{}: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= next_stats) {
+      WriteStats();
+      next_stats = now + std::chrono::seconds(1);
+    }
+  }
+}
+
+void Dataplane::Shutdown() {
+  if (launched_) {
+    control_.stop_rx.store(true, std::memory_order_release);
+    for (unsigned lcore : lcores_) rte_eal_wait_lcore(lcore);
+    Log("workers stopped");
+  }
+  if (persister_ != nullptr) {
+    persister_->Stop();
+    Log("persister stopped: {} records in {} batches, {} write errors",
+        persister_->records_written(), persister_->batches_written(), persister_->write_errors());
+  }
+  if (store_ != nullptr && config_.dhcp4.lease_database.durability == config::Durability::kNone) {
+    if (absl::Status s = store_->Flush(); !s.ok()) Log("lease store flush: {}", std::string(s.message()));
+  }
+  WriteStats();
+  if (stats_ != nullptr) {
+    Counters totals;
+    for (const StatsBlock& b : *stats_) {
+      Counters c;
+      b.Snapshot(c);
+      for (size_t i = 0; i < kCounterCount; ++i) totals.v[i] += c.v[i];
+    }
+    Log("totals: rx {} tx {} dhcp {} replies {} drops(park_full {}, park_abandoned {}, no_mbuf {})",
+        totals.Get(WorkerEvent::kRxPackets), totals.Get(WorkerEvent::kTxPackets),
+        totals.Get(WorkerEvent::kDhcpHandled), totals.Get(WorkerEvent::kDhcpReplies),
+        totals.Get(WorkerDrop::kParkFull), totals.Get(WorkerDrop::kParkAbandoned),
+        totals.Get(WorkerDrop::kNoMbuf));
+  }
+  StopPorts(ports_);
+  workers_.reset();
+  persister_.reset();
+  store_.reset();
+  shards_.clear();
+  if (pool_ != nullptr) rte_mempool_free(pool_);
+  if (eal_up_) rte_eal_cleanup();
+}
+
+int Dataplane::Run(const char* program) {
+  const bool ok = Start(program);
+  if (ok) Serve();
+  Shutdown();
+  Log("{}", ok ? "exit" : "start-up failed");
+  return ok ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace fastlease::dataplane
+
+int main(int argc, char** argv) {
+  using namespace fastlease::dataplane;
+  std::optional<Options> options = ParseOptions(argc, argv);
+  if (!options) return 2;
+  // Every thread (EAL's, the persister, the workers) inherits this mask; the
+  // main lcore takes the signals with sigtimedwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  Log("fastlease-dataplane starting: config {}, state {}", options->config_path, options->state_dir);
+  Dataplane dataplane(*std::move(options));
+  return dataplane.Run(argv[0]);
+}

@@ -1,0 +1,469 @@
+#include "dataplane/worker.h"
+
+#include <time.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_prefetch.h>
+#include <rte_ring.h>
+
+#include "absl/strings/str_cat.h"
+#include "dataplane/reply_address.h"
+
+namespace fastlease::dataplane {
+namespace {
+
+constexpr uint32_t kPrefetchOffset = 3;
+
+inline PacketMeta* Meta(rte_mbuf* m) { return static_cast<PacketMeta*>(rte_mbuf_to_priv(m)); }
+
+inline std::span<uint8_t> FrameWithTailroom(rte_mbuf* m) {
+  return {rte_pktmbuf_mtod(m, uint8_t*), size_t(m->data_len) + rte_pktmbuf_tailroom(m)};
+}
+
+inline void SetLength(rte_mbuf* m, size_t len) {
+  m->data_len = uint16_t(len);
+  m->pkt_len = uint32_t(len);
+}
+
+// --- TX ---
+
+inline void Tx(WorkerContext& ctx, uint8_t port_index, rte_mbuf* m) {
+  TxPath& t = ctx.tx[port_index];
+  if (likely(t.buffer != nullptr)) {
+    rte_eth_tx_buffer(t.port_id, t.queue, t.buffer, m);
+    ctx.counters.Count(WorkerEvent::kTxPackets);
+    return;
+  }
+  Meta(m)->port_index = port_index;
+  if (unlikely(rte_ring_mp_enqueue(t.handoff, m) != 0)) {
+    rte_pktmbuf_free(m);
+    ctx.counters.Count(WorkerDrop::kTxHandoffFull);
+    return;
+  }
+  ctx.counters.Count(WorkerEvent::kTxPackets);
+}
+
+// Replies other workers built for the queues this worker owns.
+uint32_t DrainTxHandoffs(WorkerContext& ctx) {
+  if (ctx.tx_in == nullptr) return 0;
+  rte_mbuf** pkts = ctx.burst.data();
+  const unsigned n = rte_ring_sc_dequeue_burst(ctx.tx_in, reinterpret_cast<void**>(pkts),
+                                               ctx.burst_size, nullptr);
+  for (unsigned i = 0; i < n; ++i) {
+    const uint8_t pi = Meta(pkts[i])->port_index;
+    TxPath& t = ctx.tx[pi < ctx.port_count ? pi : 0];
+    if (unlikely(t.buffer == nullptr)) {  // cannot happen: handoffs go to the owner
+      rte_pktmbuf_free(pkts[i]);
+      ctx.counters.Count(WorkerDrop::kNoPort);
+      continue;
+    }
+    rte_eth_tx_buffer(t.port_id, t.queue, t.buffer, pkts[i]);
+  }
+  return n;
+}
+
+// --- DHCP ---
+
+// Handles the request in `m`, already parsed into ctx.msg. Consumes `m`.
+void HandleRequest(WorkerContext& ctx, rte_mbuf* m) {
+  const PacketMeta& meta = *Meta(m);
+  const FrameInfo& info = meta.info;
+  const uint8_t pi = meta.port_index;
+  ctx.counters.Count(WorkerEvent::kDhcpHandled);
+  ctx.counters.CountReceived(ctx.msg.type());
+
+  rte_mbuf* reply = rte_pktmbuf_alloc(ctx.pool);
+  if (unlikely(reply == nullptr)) {
+    ctx.counters.Count(WorkerDrop::kNoMbuf);
+    rte_pktmbuf_free(m);
+    return;
+  }
+  const std::span<uint8_t> frame(rte_pktmbuf_mtod(reply, uint8_t*), rte_pktmbuf_tailroom(reply));
+  const size_t header = ReplyHeaderSize(info);
+
+  dhcp4::RequestContext rc;
+  rc.local_address = info.local_address;
+  rc.src_ip = info.src_ip;
+  rc.dst_ip = info.dst_ip;
+  rc.now = ctx.now;
+  const dhcp4::HandleResult r =
+      dhcp4::HandleDhcp4(*ctx.config, *ctx.shard, ctx.msg, rc, frame.subspan(header));
+  if (r.outcome == dhcp4::Outcome::kDrop) {
+    ctx.counters.Count(r.drop);
+    rte_pktmbuf_free(reply);
+    rte_pktmbuf_free(m);
+    return;
+  }
+  const UdpReplyAddress to = ResolveReplyAddress(r.to, info, ctx.msg, ctx.local[pi].mac);
+  const size_t len = WriteUdpReplyHeaders(frame, info, to, r.length);
+  rte_pktmbuf_free(m);  // ctx.msg pointed into it; not used past here
+  if (unlikely(len == 0)) {
+    ctx.counters.Count(WorkerDrop::kReplyBuildFailed);
+    rte_pktmbuf_free(reply);
+    return;
+  }
+  SetLength(reply, len);
+  Meta(reply)->port_index = pi;
+  ctx.counters.Count(WorkerEvent::kDhcpReplies);
+  ctx.counters.CountSent(r.reply_type);
+  if (r.outcome == dhcp4::Outcome::kSend) {
+    Tx(ctx, pi, reply);
+    return;
+  }
+  if (unlikely(!ctx.park.Push(reply, r.durable_seq))) {
+    ctx.counters.Count(WorkerDrop::kParkFull);
+    rte_pktmbuf_free(reply);
+    return;
+  }
+  ctx.counters.Count(WorkerEvent::kParked);
+}
+
+// Requests other workers received for this worker's shard.
+uint32_t DrainDispatched(WorkerContext& ctx) {
+  rte_mbuf** pkts = ctx.burst.data();
+  const unsigned n = rte_ring_sc_dequeue_burst(ctx.dispatch_in, reinterpret_cast<void**>(pkts),
+                                               ctx.burst_size, nullptr);
+  for (unsigned i = 0; i < n; ++i) {
+    if (i + kPrefetchOffset < n) {
+      rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchOffset], void*));
+    }
+    rte_mbuf* m = pkts[i];
+    const FrameInfo& info = Meta(m)->info;
+    const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
+    // The sender parsed it successfully; the bytes are unchanged.
+    if (unlikely(dhcp4::Parse(UdpPayload(frame, info), ctx.msg) != dhcp4::ParseError::kNone)) {
+      rte_pktmbuf_free(m);
+      continue;
+    }
+    HandleRequest(ctx, m);
+  }
+  ctx.counters.Count(WorkerEvent::kDispatchedIn, n);
+  return n;
+}
+
+// --- RX stages over one burst ---
+
+// Wire stage: answers ARP and ICMP in place, collects DHCP frames in ctx.dhcp.
+uint16_t WireStage(WorkerContext& ctx, uint8_t pi, rte_mbuf** pkts, uint16_t n) {
+  uint16_t dhcp_count = 0;
+  const LocalInterface& local = ctx.local[pi];
+  for (uint16_t i = 0; i < n; ++i) {
+    if (i + kPrefetchOffset < n) {
+      rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchOffset], void*));
+    }
+    rte_mbuf* m = pkts[i];
+    if (unlikely(m->nb_segs != 1)) {
+      ctx.counters.Count(WorkerDrop::kMultiSegment);
+      rte_pktmbuf_free(m);
+      continue;
+    }
+    PacketMeta& meta = *Meta(m);
+    meta.port_index = pi;
+    const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
+    const WireVerdict v = ParseFrame(frame, local, meta.info);
+    switch (v.kind) {
+      case FrameKind::kDhcp:
+        ctx.dhcp[dhcp_count++] = m;
+        break;
+      case FrameKind::kArpRequest: {
+        const size_t len = BuildArpReply(FrameWithTailroom(m), meta.info, local.mac);
+        SetLength(m, len);
+        ctx.counters.Count(WorkerEvent::kArpReplies);
+        Tx(ctx, pi, m);
+        break;
+      }
+      case FrameKind::kIcmpEcho: {
+        const size_t len = BuildIcmpEchoReply(FrameWithTailroom(m), meta.info, local.mac);
+        SetLength(m, len);
+        ctx.counters.Count(WorkerEvent::kIcmpReplies);
+        Tx(ctx, pi, m);
+        break;
+      }
+      case FrameKind::kDrop:
+        ctx.counters.Count(v.drop);
+        rte_pktmbuf_free(m);
+        break;
+    }
+  }
+  return dhcp_count;
+}
+
+// DHCP stage: parse, handle own-shard requests now, queue the rest per owner.
+void DhcpStage(WorkerContext& ctx, uint16_t n) {
+  auto& outbox = *ctx.outbox;
+  for (uint16_t i = 0; i < n; ++i) {
+    rte_mbuf* m = ctx.dhcp[i];
+    const FrameInfo& info = Meta(m)->info;
+    const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
+    const dhcp4::ParseError err = dhcp4::Parse(UdpPayload(frame, info), ctx.msg);
+    ctx.counters.Count(err);
+    if (unlikely(err != dhcp4::ParseError::kNone)) {
+      rte_pktmbuf_free(m);
+      continue;
+    }
+    ctx.counters.Count(WorkerEvent::kDhcpReceived);
+    const uint32_t owner = ctx.worker_count == 1 ? 0 : dhcp4::ShardOf(ctx.msg, ctx.worker_count);
+    if (owner == ctx.index) {
+      HandleRequest(ctx, m);
+    } else {
+      outbox[owner][ctx.outbox_count[owner]++] = m;
+    }
+  }
+  for (uint32_t w = 0; w < ctx.worker_count; ++w) {
+    const uint16_t k = ctx.outbox_count[w];
+    if (k == 0) continue;
+    ctx.outbox_count[w] = 0;
+    const unsigned sent = rte_ring_mp_enqueue_burst(
+        ctx.dispatch_out[w], reinterpret_cast<void* const*>(outbox[w].data()), k, nullptr);
+    ctx.counters.Count(WorkerEvent::kDispatchedOut, sent);
+    if (unlikely(sent < k)) {
+      ctx.counters.Count(WorkerDrop::kDispatchRingFull, k - sent);
+      rte_pktmbuf_free_bulk(outbox[w].data() + sent, k - sent);
+    }
+  }
+}
+
+uint32_t PollPorts(WorkerContext& ctx) {
+  uint32_t total = 0;
+  for (uint8_t q = 0; q < ctx.rx_count; ++q) {
+    const RxQueue& rq = ctx.rx[q];
+    rte_mbuf** pkts = ctx.burst.data();
+    const uint16_t n = rte_eth_rx_burst(rq.port_id, rq.queue, pkts, uint16_t(ctx.burst_size));
+    if (n == 0) continue;
+    total += n;
+    ctx.counters.Count(WorkerEvent::kRxPackets, n);
+    for (uint16_t i = 0; i < n && i < kPrefetchOffset; ++i) {
+      rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
+    }
+    const uint16_t dhcp_count = WireStage(ctx, rq.port_index, pkts, n);
+    DhcpStage(ctx, dhcp_count);
+  }
+  return total;
+}
+
+uint32_t ReleaseParked(WorkerContext& ctx) {
+  if (ctx.park.empty()) return 0;
+  const size_t n = ctx.park.Release(DurabilityGate{ctx.shard}, [&ctx](rte_mbuf* m) {
+    Tx(ctx, Meta(m)->port_index, m);
+  });
+  ctx.counters.Count(WorkerEvent::kReleased, n);
+  return uint32_t(n);
+}
+
+void AdoptConfig(WorkerContext& ctx) {
+  const ConfigVersion* v = ctx.control->configs->Current();
+  if (likely(v == ctx.version)) return;
+  ctx.version = v;
+  ctx.config = v->config.get();
+  // A range that changed has a new bitmap: mark what this shard holds.
+  dhcp4::ClaimHeldAddresses(*ctx.config, *ctx.shard);
+  ctx.stats->config_epoch.store(v->epoch, std::memory_order_release);
+  ctx.counters.Count(WorkerEvent::kConfigAdopted);
+}
+
+void Publish(WorkerContext& ctx) {
+  uint64_t failed = 0;
+  for (uint8_t p = 0; p < ctx.port_count; ++p) failed += ctx.tx[p].failed;
+  ctx.counters.Set(WorkerDrop::kTxFailed, failed);
+  StatsBlock& s = *ctx.stats;
+  s.Publish(ctx.counters);
+  s.park_depth.store(ctx.park.size(), std::memory_order_relaxed);
+  s.shard_leases.store(ctx.shard->size(), std::memory_order_relaxed);
+  s.durable_seq.store(ctx.shard->durable_seq(), std::memory_order_relaxed);
+  s.last_seq.store(ctx.shard->last_seq(), std::memory_order_relaxed);
+  s.heartbeat.store(ctx.turns, std::memory_order_relaxed);
+  ctx.last_publish = ctx.now_tsc;
+}
+
+void Expire(WorkerContext& ctx) {
+  const uint32_t n = dhcp4::ExpireSlice(*ctx.config, *ctx.shard, ctx.now);
+  ctx.counters.Count(WorkerEvent::kLeasesReclaimed, n);
+  ctx.last_expire = ctx.now_tsc;
+}
+
+void IdleBackoff(WorkerContext& ctx) {
+  if (ctx.idle_sleep_us == 0) return;
+  FlushTx(ctx);
+  if (ctx.now_tsc - ctx.last_publish > ctx.expire_tsc) Publish(ctx);
+  // Waiting only for the persister: stay responsive.
+  const uint32_t cap = ctx.park.empty() ? ctx.idle_sleep_us : std::min<uint32_t>(ctx.idle_sleep_us, 20);
+  ctx.sleep_us = ctx.sleep_us == 0 ? 1 : std::min(ctx.sleep_us * 2, cap);
+  ctx.counters.Count(WorkerEvent::kIdleSleeps);
+  rte_delay_us_sleep(ctx.sleep_us);
+}
+
+}  // namespace
+
+void FlushTx(WorkerContext& ctx) {
+  for (uint8_t p = 0; p < ctx.port_count; ++p) {
+    TxPath& t = ctx.tx[p];
+    if (t.buffer != nullptr) rte_eth_tx_buffer_flush(t.port_id, t.queue, t.buffer);
+  }
+  ctx.last_drain = ctx.now_tsc;
+}
+
+bool PollOnce(WorkerContext& ctx) {
+  ctx.now_tsc = rte_rdtsc();
+  ctx.now = ctx.base_unix + uint32_t((ctx.now_tsc - ctx.base_tsc) / ctx.tsc_hz);
+  ++ctx.turns;
+  AdoptConfig(ctx);
+
+  uint32_t work = 0;
+  if (likely(ctx.rx_enabled)) work += PollPorts(ctx);
+  work += DrainDispatched(ctx);
+  work += ReleaseParked(ctx);
+  work += DrainTxHandoffs(ctx);
+
+  if (ctx.now_tsc - ctx.last_drain > ctx.drain_tsc) FlushTx(ctx);
+  if (work == 0 || ctx.now_tsc - ctx.last_expire > ctx.expire_tsc) Expire(ctx);
+  if (work != 0) {
+    Publish(ctx);
+    ctx.idle_turns = 0;
+    ctx.sleep_us = 0;
+    return true;
+  }
+  if (++ctx.idle_turns > kIdleTurnsBeforeSleep) IdleBackoff(ctx);
+  return false;
+}
+
+int WorkerMain(void* arg) {
+  WorkerContext& ctx = *static_cast<WorkerContext*>(arg);
+  WorkerControl& control = *ctx.control;
+  while (!control.stop_rx.load(std::memory_order_relaxed)) PollOnce(ctx);
+
+  // Shutdown: stop reading ports; keep serving what other workers dispatch
+  // until none of them reads its ports either.
+  ctx.rx_enabled = false;
+  control.rx_stopped.fetch_add(1, std::memory_order_acq_rel);
+  while (control.rx_stopped.load(std::memory_order_acquire) < ctx.worker_count ||
+         rte_ring_count(ctx.dispatch_in) != 0) {
+    PollOnce(ctx);
+  }
+  // Parked replies go once durable (the persister runs until every worker returns).
+  const uint64_t deadline = rte_rdtsc() + uint64_t(kParkDeadlineSeconds * double(ctx.tsc_hz));
+  while (!ctx.park.empty() && rte_rdtsc() < deadline) PollOnce(ctx);
+  const size_t abandoned = ctx.park.Clear([](rte_mbuf* m) { rte_pktmbuf_free(m); });
+  ctx.counters.Count(WorkerDrop::kParkAbandoned, abandoned);
+  control.done.fetch_add(1, std::memory_order_acq_rel);
+  // Queue owners transmit what the others still hand over.
+  while (control.done.load(std::memory_order_acquire) < ctx.worker_count) PollOnce(ctx);
+  DrainTxHandoffs(ctx);
+  FlushTx(ctx);
+  Publish(ctx);
+  return 0;
+}
+
+// --- set-up ---
+
+WorkerSet::~WorkerSet() {
+  for (rte_ring* r : rings_) {
+    // Anything left in a ring is an mbuf.
+    void* obj = nullptr;
+    while (rte_ring_dequeue(r, &obj) == 0) rte_pktmbuf_free(static_cast<rte_mbuf*>(obj));
+    rte_ring_free(r);
+  }
+  for (auto& ctx : contexts_) {
+    ctx->park.Clear([](rte_mbuf* m) { rte_pktmbuf_free(m); });
+  }
+  for (void* p : zmallocs_) rte_free(p);
+}
+
+absl::StatusOr<std::unique_ptr<WorkerSet>> SetupWorkers(const WorkerSetup& setup) {
+  const config::DataplaneConfig& dp = *setup.dataplane;
+  const uint32_t workers = dp.workers;
+  PortSet& ports = *setup.ports;
+  if (workers == 0 || workers > kMaxWorkers) {
+    return absl::InvalidArgumentError(absl::StrCat("workers must be 1..", kMaxWorkers));
+  }
+  if (setup.shards.size() != workers || setup.stats->size() != workers) {
+    return absl::InternalError("one shard and one stats block per worker expected");
+  }
+  if (dp.burst_size > kMaxBurstSize) {
+    return absl::InvalidArgumentError(absl::StrCat("burst-size must be at most ", kMaxBurstSize));
+  }
+  auto set = std::make_unique<WorkerSet>();
+  const uint64_t hz = rte_get_tsc_hz();
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  const uint64_t base_tsc = rte_rdtsc();
+
+  auto make_ring = [&](const std::string& name, uint32_t size) -> absl::StatusOr<rte_ring*> {
+    rte_ring* r = rte_ring_create(name.c_str(), size, int(rte_socket_id()), RING_F_SC_DEQ);
+    if (r == nullptr) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("rte_ring_create(", name, ", ", size, "): ", rte_strerror(rte_errno)));
+    }
+    set->rings_.push_back(r);
+    return r;
+  };
+
+  for (uint32_t w = 0; w < workers; ++w) {
+    auto ctx = std::make_unique<WorkerContext>();
+    ctx->index = w;
+    ctx->worker_count = workers;
+    ctx->burst_size = dp.burst_size;
+    ctx->idle_sleep_us = dp.idle_sleep_us;
+    ctx->tsc_hz = hz;
+    ctx->drain_tsc = (hz + 999999) / 1000000 * dp.tx_drain_us;
+    ctx->expire_tsc = hz / 1000;
+    ctx->base_tsc = base_tsc;
+    ctx->base_unix = uint32_t(ts.tv_sec);
+    ctx->pool = setup.pool;
+    ctx->shard = setup.shards[w];
+    ctx->control = setup.control;
+    ctx->stats = &(*setup.stats)[w];
+    ctx->park.Reset(dp.park_queue_size);
+    auto outbox = std::make_unique<std::array<std::array<rte_mbuf*, kMaxBurstSize>, kMaxWorkers>>();
+    ctx->outbox = outbox.get();
+    set->outboxes_.push_back(std::move(outbox));
+    absl::StatusOr<rte_ring*> in = make_ring(absl::StrCat("fl_disp_", w), dp.dispatch_ring_size);
+    if (!in.ok()) return in.status();
+    ctx->dispatch_in = *in;
+    set->contexts_.push_back(std::move(ctx));
+  }
+  bool any_shared = false;
+  for (const PortRuntime& p : ports) any_shared = any_shared || p.shared;
+  if (any_shared) {
+    for (uint32_t w = 0; w < workers; ++w) {
+      absl::StatusOr<rte_ring*> r = make_ring(absl::StrCat("fl_txin_", w), dp.dispatch_ring_size);
+      if (!r.ok()) return r.status();
+      set->contexts_[w]->tx_in = *r;
+    }
+  }
+
+  for (uint32_t w = 0; w < workers; ++w) {
+    WorkerContext& ctx = *set->contexts_[w];
+    for (uint32_t o = 0; o < workers; ++o) ctx.dispatch_out[o] = set->contexts_[o]->dispatch_in;
+    ctx.port_count = uint8_t(ports.size());
+    for (size_t pi = 0; pi < ports.size(); ++pi) {
+      const PortRuntime& p = ports[pi];
+      ctx.local[pi] = p.local;
+      TxPath& t = ctx.tx[pi];
+      t.port_id = p.port_id;
+      const bool owns_queue = !p.shared || p.owner == w;
+      if (!owns_queue) {
+        t.handoff = set->contexts_[p.owner]->tx_in;
+        continue;
+      }
+      t.queue = p.shared ? 0 : uint16_t(w);
+      ctx.rx[ctx.rx_count++] = RxQueue{p.port_id, t.queue, uint8_t(pi)};
+      const size_t bytes = RTE_ETH_TX_BUFFER_SIZE(kMaxBurstSize);
+      auto* buffer = static_cast<rte_eth_dev_tx_buffer*>(
+          rte_zmalloc_socket("fl_txbuf", bytes, RTE_CACHE_LINE_SIZE, int(rte_socket_id())));
+      if (buffer == nullptr) return absl::ResourceExhaustedError("rte_zmalloc of a TX buffer failed");
+      set->zmallocs_.push_back(buffer);
+      rte_eth_tx_buffer_init(buffer, uint16_t(dp.burst_size));
+      rte_eth_tx_buffer_set_err_callback(buffer, rte_eth_tx_buffer_count_callback, &t.failed);
+      t.buffer = buffer;
+    }
+  }
+  return set;
+}
+
+}  // namespace fastlease::dataplane
