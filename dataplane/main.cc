@@ -13,6 +13,7 @@
 //                    stop the persister after a final flush, exit 0.
 // Exit status: 0 after a clean shutdown, 1 when start-up fails, 2 on bad usage.
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 
 #include <chrono>
@@ -25,6 +26,7 @@
 #include <vector>
 
 #include <rte_eal.h>
+#include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
 #include <rte_mempool.h>
@@ -145,6 +147,35 @@ size_t ExpectedLeasesPerShard(const config::Config& c) {
 
 uint32_t UnixNow() { return uint32_t(std::time(nullptr)); }
 
+// The CPUs the process may use, read before EAL pins the main thread.
+cpu_set_t g_process_cpus;
+
+// While alive, the calling thread runs on the process's CPUs minus the worker
+// lcores' (all of them if that leaves none), so threads started meanwhile (the
+// persister, RocksDB's) neither share the main lcore's CPU only nor a worker's.
+// Restores the main lcore's affinity on destruction. Start-up only.
+class ControlAffinity {
+ public:
+  explicit ControlAffinity(const std::vector<unsigned>& worker_lcores) {
+    pthread_getaffinity_np(pthread_self(), sizeof(saved_), &saved_);
+    cpu_set_t control = g_process_cpus;
+    for (unsigned lcore : worker_lcores) {
+      const rte_cpuset_t worker = rte_lcore_cpuset(lcore);
+      for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+        if (CPU_ISSET(cpu, &worker)) CPU_CLR(cpu, &control);
+      }
+    }
+    if (CPU_COUNT(&control) == 0) control = g_process_cpus;
+    pthread_setaffinity_np(pthread_self(), sizeof(control), &control);
+  }
+  ~ControlAffinity() { pthread_setaffinity_np(pthread_self(), sizeof(saved_), &saved_); }
+  ControlAffinity(const ControlAffinity&) = delete;
+  ControlAffinity& operator=(const ControlAffinity&) = delete;
+
+ private:
+  cpu_set_t saved_;
+};
+
 class Dataplane {
  public:
   explicit Dataplane(Options options) : options_(std::move(options)) {}
@@ -242,6 +273,7 @@ bool Dataplane::Start(const char* program) {
   leasedb::StoreOptions store_options;
   store_options.disable_wal = db.durability == config::Durability::kNone;
   store_options.sync = db.durability == config::Durability::kFsync;
+  std::optional<ControlAffinity> control_cpus(std::in_place, lcores_);
   absl::StatusOr<std::unique_ptr<leasedb::LeaseStore>> store =
       leasedb::LeaseStore::Open(store_path.string(), store_options);
   if (!store.ok()) {
@@ -266,6 +298,7 @@ bool Dataplane::Start(const char* program) {
       recovered->declined, recovered->dropped);
   persister_ = std::make_unique<leasedb::Persister>(*store_, shard_ptrs, db.max_batch);
   persister_->Start();
+  control_cpus.reset();
 
   stats_ = std::make_unique<std::vector<StatsBlock>>(dp.workers);
   WorkerSetup setup;
@@ -348,6 +381,19 @@ void Dataplane::WriteStats() {
   if (options_.stats_file.empty()) return;
   StatsExtra extra;
   extra.config_epoch = publisher_->current_epoch();
+  for (const PortRuntime& p : ports_) {
+    rte_eth_stats es{};
+    if (rte_eth_stats_get(p.port_id, &es) != 0) continue;
+    PortStats ps;
+    ps.name = p.name;
+    ps.ipackets = es.ipackets;
+    ps.opackets = es.opackets;
+    ps.imissed = es.imissed;
+    ps.ierrors = es.ierrors;
+    ps.oerrors = es.oerrors;
+    ps.rx_nombuf = es.rx_nombuf;
+    extra.ports.push_back(std::move(ps));
+  }
   if (persister_ != nullptr) {
     extra.records_written = persister_->records_written();
     extra.batches_written = persister_->batches_written();
@@ -446,6 +492,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sched_getaffinity(0, sizeof(g_process_cpus), &g_process_cpus);
   Log("fastlease-dataplane starting: config {}, state {}", options->config_path, options->state_dir);
   Dataplane dataplane(*std::move(options));
   return dataplane.Run(argv[0]);

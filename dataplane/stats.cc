@@ -51,6 +51,17 @@ std::string StatsJson(const std::vector<StatsBlock>& blocks, const std::vector<u
   root["persister"] = {{"records_written", extra.records_written},
                        {"batches_written", extra.batches_written},
                        {"write_errors", extra.write_errors}};
+  Json ports = Json::array();
+  for (const PortStats& p : extra.ports) {
+    ports.push_back({{"name", p.name},
+                     {"ipackets", p.ipackets},
+                     {"opackets", p.opackets},
+                     {"imissed", p.imissed},
+                     {"ierrors", p.ierrors},
+                     {"oerrors", p.oerrors},
+                     {"rx_nombuf", p.rx_nombuf}});
+  }
+  root["ports"] = std::move(ports);
   return root.dump(2) + "\n";
 }
 
