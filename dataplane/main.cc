@@ -13,6 +13,11 @@
 //                    stop the persister after a final flush, exit 0.
 // Exit status: 0 after a clean shutdown, 1 when start-up fails, 2 on bad usage.
 #include <pthread.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_mempool.h>
 #include <sched.h>
 #include <signal.h>
 
@@ -24,12 +29,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <rte_eal.h>
-#include <rte_ethdev.h>
-#include <rte_launch.h>
-#include <rte_lcore.h>
-#include <rte_mempool.h>
 
 #include "absl/strings/str_join.h"
 #include "control/config/config.h"
@@ -65,9 +64,10 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
     std::string_view arg = argv[i];
     std::string* target = nullptr;
     std::string_view name;
-    for (auto [flag, field] : {std::pair<std::string_view, std::string*>{"--config", &o.config_path},
-                               {"--state-dir", &o.state_dir},
-                               {"--stats-file", &o.stats_file}}) {
+    for (auto [flag, field] :
+         {std::pair<std::string_view, std::string*>{"--config", &o.config_path},
+          {"--state-dir", &o.state_dir},
+          {"--stats-file", &o.stats_file}}) {
       if (arg == flag || (arg.size() > flag.size() && arg.substr(0, flag.size()) == flag &&
                           arg[flag.size()] == '=')) {
         target = field;
@@ -75,7 +75,8 @@ std::optional<Options> ParseOptions(int argc, char** argv) {
       }
     }
     if (target == nullptr) {
-      std::fprintf(stderr, "fastlease-dataplane: unknown argument '%s'\n%s", argv[i], kUsage.data());
+      std::fprintf(stderr, "fastlease-dataplane: unknown argument '%s'\n%s", argv[i],
+                   kUsage.data());
       return std::nullopt;
     }
     if (arg.size() > name.size()) {
@@ -129,9 +130,8 @@ bool RestartNeeded(const config::Config& running, const config::Config& next) {
          a.mempool_size != b.mempool_size || a.mempool_cache != b.mempool_cache ||
          a.burst_size != b.burst_size || a.idle_sleep_us != b.idle_sleep_us ||
          a.tx_drain_us != b.tx_drain_us || a.park_queue_size != b.park_queue_size ||
-         a.change_ring_size != b.change_ring_size ||
-         a.dispatch_ring_size != b.dispatch_ring_size || la.path != lb.path ||
-         la.durability != lb.durability || la.max_batch != lb.max_batch;
+         a.change_ring_size != b.change_ring_size || a.dispatch_ring_size != b.dispatch_ring_size ||
+         la.path != lb.path || la.durability != lb.durability || la.max_batch != lb.max_batch;
 }
 
 // Leases a shard is sized for up front: its share of every pool, at least 1024.
@@ -190,7 +190,8 @@ class Dataplane {
   uint64_t MinWorkerEpoch() const;
 
   Options options_;
-  config::Config config_;  // as running (the last one applied)
+  config::Config config_;   // the last one applied
+  config::Config startup_;  // as started: what a reload cannot change
   std::unique_ptr<leasedb::PoolRegistry> registry_;
   std::unique_ptr<ConfigPublisher> publisher_;
   rte_mempool* pool_ = nullptr;
@@ -214,6 +215,7 @@ bool Dataplane::Start(const char* program) {
     return false;
   }
   config_ = *std::move(loaded);
+  startup_ = config_;
   for (const std::string& w : config_.warnings) Log("warning: {}", w);
   const config::DataplaneConfig& dp = config_.dataplane;
   if (dp.workers > kMaxWorkers) {
@@ -267,8 +269,8 @@ bool Dataplane::Start(const char* program) {
 
   // Leases: store, shards, recovery, persister.
   const config::LeaseDatabase& db = config_.dhcp4.lease_database;
-  std::filesystem::path store_path = db.path.empty() ? std::filesystem::path("leases")
-                                                     : std::filesystem::path(db.path);
+  std::filesystem::path store_path =
+      db.path.empty() ? std::filesystem::path("leases") : std::filesystem::path(db.path);
   if (store_path.is_relative()) store_path = std::filesystem::path(options_.state_dir) / store_path;
   leasedb::StoreOptions store_options;
   store_options.disable_wal = db.durability == config::Durability::kNone;
@@ -277,7 +279,8 @@ bool Dataplane::Start(const char* program) {
   absl::StatusOr<std::unique_ptr<leasedb::LeaseStore>> store =
       leasedb::LeaseStore::Open(store_path.string(), store_options);
   if (!store.ok()) {
-    Log("cannot open the lease store {}: {}", store_path.string(), std::string(store.status().message()));
+    Log("cannot open the lease store {}: {}", store_path.string(),
+        std::string(store.status().message()));
     return false;
   }
   store_ = *std::move(store);
@@ -290,7 +293,8 @@ bool Dataplane::Start(const char* program) {
   absl::StatusOr<dhcp4::RecoveryStats> recovered =
       dhcp4::RecoverLeases(*publisher_->Current()->config, *store_, shard_ptrs, UnixNow());
   if (!recovered.ok()) {
-    Log("lease recovery from {} failed: {}", store_path.string(), std::string(recovered.status().message()));
+    Log("lease recovery from {} failed: {}", store_path.string(),
+        std::string(recovered.status().message()));
     return false;
   }
   Log("lease store {}: {} records, {} bound, {} kept for affinity, {} declined, {} dropped",
@@ -359,7 +363,7 @@ void Dataplane::Reload() {
     return;
   }
   for (const std::string& w : next->warnings) Log("warning: {}", w);
-  if (RestartNeeded(config_, *next)) {
+  if (RestartNeeded(startup_, *next)) {
     Log("warning: changes to the Dataplane section or the lease database take effect only after "
         "a restart; the running values stay");
   }
@@ -401,8 +405,8 @@ void Dataplane::WriteStats() {
   }
   const double uptime =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
-  if (absl::Status s = WriteFileAtomically(options_.stats_file,
-                                           StatsJson(*stats_, lcores_, extra, uptime));
+  if (absl::Status s =
+          WriteFileAtomically(options_.stats_file, StatsJson(*stats_, lcores_, extra, uptime));
       !s.ok()) {
     Log("stats: {}", std::string(s.message()));
   }
@@ -443,8 +447,9 @@ void Dataplane::Shutdown() {
     Log("persister stopped: {} records in {} batches, {} write errors",
         persister_->records_written(), persister_->batches_written(), persister_->write_errors());
   }
-  if (store_ != nullptr && config_.dhcp4.lease_database.durability == config::Durability::kNone) {
-    if (absl::Status s = store_->Flush(); !s.ok()) Log("lease store flush: {}", std::string(s.message()));
+  if (store_ != nullptr && startup_.dhcp4.lease_database.durability == config::Durability::kNone) {
+    if (absl::Status s = store_->Flush(); !s.ok())
+      Log("lease store flush: {}", std::string(s.message()));
   }
   WriteStats();
   if (stats_ != nullptr) {
@@ -493,7 +498,8 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   sched_getaffinity(0, sizeof(g_process_cpus), &g_process_cpus);
-  Log("fastlease-dataplane starting: config {}, state {}", options->config_path, options->state_dir);
+  Log("fastlease-dataplane starting: config {}, state {}", options->config_path,
+      options->state_dir);
   Dataplane dataplane(*std::move(options));
   return dataplane.Run(argv[0]);
 }

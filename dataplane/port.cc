@@ -39,8 +39,7 @@ rte_mempool* CreatePacketPool(const config::DataplaneConfig& dataplane) {
       rte_pktmbuf_pool_create("fl_pkt", dataplane.mempool_size, dataplane.mempool_cache, priv,
                               RTE_MBUF_DEFAULT_BUF_SIZE, int(rte_socket_id()));
   if (pool == nullptr) {
-    Log("cannot create mempool of {} mbufs: {}", dataplane.mempool_size,
-        rte_strerror(rte_errno));
+    Log("cannot create mempool of {} mbufs: {}", dataplane.mempool_size, rte_strerror(rte_errno));
   }
   return pool;
 }
@@ -65,7 +64,8 @@ absl::StatusOr<PortSet> ConfigurePorts(const config::DataplaneConfig& dataplane,
 
     rte_eth_dev_info info{};
     if (int rc = rte_eth_dev_info_get(p.port_id, &info); rc != 0) {
-      return absl::InternalError(absl::StrCat(p.name, ": rte_eth_dev_info_get: ", rte_strerror(-rc)));
+      return absl::InternalError(
+          absl::StrCat(p.name, ": rte_eth_dev_info_get: ", rte_strerror(-rc)));
     }
     const uint32_t max_queues = std::min<uint32_t>(info.max_rx_queues, info.max_tx_queues);
     if (max_queues >= workers) {
@@ -92,7 +92,8 @@ absl::StatusOr<PortSet> ConfigurePorts(const config::DataplaneConfig& dataplane,
     uint16_t rx_desc = cp.rx_descriptors;
     uint16_t tx_desc = cp.tx_descriptors;
     if (int rc = rte_eth_dev_adjust_nb_rx_tx_desc(p.port_id, &rx_desc, &tx_desc); rc != 0) {
-      return absl::InternalError(absl::StrCat(p.name, ": adjusting descriptors: ", rte_strerror(-rc)));
+      return absl::InternalError(
+          absl::StrCat(p.name, ": adjusting descriptors: ", rte_strerror(-rc)));
     }
     const int socket = rte_eth_dev_socket_id(p.port_id);
     const unsigned sock = socket < 0 ? SOCKET_ID_ANY : unsigned(socket);
@@ -108,7 +109,8 @@ absl::StatusOr<PortSet> ConfigurePorts(const config::DataplaneConfig& dataplane,
 
     rte_ether_addr mac{};
     if (int rc = rte_eth_macaddr_get(p.port_id, &mac); rc != 0) {
-      return absl::InternalError(absl::StrCat(p.name, ": reading the MAC address: ", rte_strerror(-rc)));
+      return absl::InternalError(
+          absl::StrCat(p.name, ": reading the MAC address: ", rte_strerror(-rc)));
     }
     std::copy(std::begin(mac.addr_bytes), std::end(mac.addr_bytes), p.mac.begin());
     p.local.mac = p.mac;

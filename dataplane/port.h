@@ -34,13 +34,13 @@ struct PacketMeta {
 };
 
 struct PortRuntime {
-  uint16_t port_id = 0;     // DPDK's
-  std::string name;         // device name
+  uint16_t port_id = 0;  // DPDK's
+  std::string name;      // device name
   MacAddress mac{};
-  LocalInterface local;     // the addresses it answers for
-  uint16_t queues = 1;      // RX = TX queue pairs configured
-  bool shared = false;      // fewer queues than workers: one owner polls and transmits
-  uint32_t owner = 0;       // the worker that polls a shared port
+  LocalInterface local;  // the addresses it answers for
+  uint16_t queues = 1;   // RX = TX queue pairs configured
+  bool shared = false;   // fewer queues than workers: one owner polls and transmits
+  uint32_t owner = 0;    // the worker that polls a shared port
   bool started = false;
 };
 
@@ -50,8 +50,7 @@ using PortSet = std::vector<PortRuntime>;
 // PacketMeta in their private area. nullptr (and a log line) on failure.
 rte_mempool* CreatePacketPool(const config::DataplaneConfig& dataplane);
 
-absl::StatusOr<PortSet> ConfigurePorts(const config::DataplaneConfig& dataplane,
-                                       rte_mempool* pool);
+absl::StatusOr<PortSet> ConfigurePorts(const config::DataplaneConfig& dataplane, rte_mempool* pool);
 absl::Status StartPorts(PortSet& ports);
 void StopPorts(PortSet& ports);
 

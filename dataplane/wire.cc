@@ -31,9 +31,7 @@ inline void Store32(uint8_t* p, uint32_t v) {
 
 inline WireVerdict Drop(WireDrop d) { return WireVerdict{FrameKind::kDrop, d}; }
 
-inline bool IsZero(const MacAddress& m) {
-  return (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) == 0;
-}
+inline bool IsZero(const MacAddress& m) { return (m[0] | m[1] | m[2] | m[3] | m[4] | m[5]) == 0; }
 
 uint64_t PseudoHeader(uint32_t src, uint32_t dst, uint8_t proto, size_t length) {
   // 32-bit words may be added whole: 2^16 == 1 in ones-complement arithmetic.
@@ -171,7 +169,8 @@ uint16_t ChecksumFinish(uint64_t sum) {
 }
 
 uint16_t UdpChecksum(uint32_t src, uint32_t dst, std::span<const uint8_t> udp) {
-  const uint16_t c = ChecksumFinish(ChecksumAdd(udp, PseudoHeader(src, dst, kProtoUdp, udp.size())));
+  const uint16_t c =
+      ChecksumFinish(ChecksumAdd(udp, PseudoHeader(src, dst, kProtoUdp, udp.size())));
   return c == 0 ? 0xffff : c;
 }
 
@@ -265,8 +264,8 @@ size_t WriteUdpReplyHeaders(std::span<uint8_t> frame, const FrameInfo& request,
   return PadFrame(frame, header + payload_len);
 }
 
-size_t BuildUdpReply(std::span<uint8_t> frame, const FrameInfo& request,
-                     const UdpReplyAddress& to, std::span<const uint8_t> payload) {
+size_t BuildUdpReply(std::span<uint8_t> frame, const FrameInfo& request, const UdpReplyAddress& to,
+                     std::span<const uint8_t> payload) {
   const size_t header = ReplyHeaderSize(request);
   if (frame.size() < header || frame.size() - header < payload.size()) return 0;
   if (!payload.empty()) std::memmove(frame.data() + header, payload.data(), payload.size());

@@ -1,7 +1,5 @@
 #include "dataplane/worker.h"
 
-#include <time.h>
-
 #include <rte_branch_prediction.h>
 #include <rte_cycles.h>
 #include <rte_errno.h>
@@ -11,6 +9,7 @@
 #include <rte_mbuf.h>
 #include <rte_prefetch.h>
 #include <rte_ring.h>
+#include <time.h>
 
 #include "absl/strings/str_cat.h"
 #include "dataplane/reply_address.h"
@@ -53,8 +52,8 @@ inline void Tx(WorkerContext& ctx, uint8_t port_index, rte_mbuf* m) {
 uint32_t DrainTxHandoffs(WorkerContext& ctx) {
   if (ctx.tx_in == nullptr) return 0;
   rte_mbuf** pkts = ctx.burst.data();
-  const unsigned n = rte_ring_sc_dequeue_burst(ctx.tx_in, reinterpret_cast<void**>(pkts),
-                                               ctx.burst_size, nullptr);
+  const unsigned n =
+      rte_ring_sc_dequeue_burst(ctx.tx_in, reinterpret_cast<void**>(pkts), ctx.burst_size, nullptr);
   for (unsigned i = 0; i < n; ++i) {
     const uint8_t pi = Meta(pkts[i])->port_index;
     TxPath& t = ctx.tx[pi < ctx.port_count ? pi : 0];
@@ -249,9 +248,8 @@ uint32_t PollPorts(WorkerContext& ctx) {
 
 uint32_t ReleaseParked(WorkerContext& ctx) {
   if (ctx.park.empty()) return 0;
-  const size_t n = ctx.park.Release(DurabilityGate{ctx.shard}, [&ctx](rte_mbuf* m) {
-    Tx(ctx, Meta(m)->port_index, m);
-  });
+  const size_t n = ctx.park.Release(DurabilityGate{ctx.shard},
+                                    [&ctx](rte_mbuf* m) { Tx(ctx, Meta(m)->port_index, m); });
   ctx.counters.Count(WorkerEvent::kReleased, n);
   return uint32_t(n);
 }
@@ -292,7 +290,8 @@ void IdleBackoff(WorkerContext& ctx) {
   FlushTx(ctx);
   if (ctx.now_tsc - ctx.last_publish > ctx.expire_tsc) Publish(ctx);
   // Waiting only for the persister: stay responsive.
-  const uint32_t cap = ctx.park.empty() ? ctx.idle_sleep_us : std::min<uint32_t>(ctx.idle_sleep_us, 20);
+  const uint32_t cap =
+      ctx.park.empty() ? ctx.idle_sleep_us : std::min<uint32_t>(ctx.idle_sleep_us, 20);
   ctx.sleep_us = ctx.sleep_us == 0 ? 1 : std::min(ctx.sleep_us * 2, cap);
   ctx.counters.Count(WorkerEvent::kIdleSleeps);
   rte_delay_us_sleep(ctx.sleep_us);
@@ -456,7 +455,8 @@ absl::StatusOr<std::unique_ptr<WorkerSet>> SetupWorkers(const WorkerSetup& setup
       const size_t bytes = RTE_ETH_TX_BUFFER_SIZE(kMaxBurstSize);
       auto* buffer = static_cast<rte_eth_dev_tx_buffer*>(
           rte_zmalloc_socket("fl_txbuf", bytes, RTE_CACHE_LINE_SIZE, int(rte_socket_id())));
-      if (buffer == nullptr) return absl::ResourceExhaustedError("rte_zmalloc of a TX buffer failed");
+      if (buffer == nullptr)
+        return absl::ResourceExhaustedError("rte_zmalloc of a TX buffer failed");
       set->zmallocs_.push_back(buffer);
       rte_eth_tx_buffer_init(buffer, uint16_t(dp.burst_size));
       rte_eth_tx_buffer_set_err_callback(buffer, rte_eth_tx_buffer_count_callback, &t.failed);

@@ -57,9 +57,9 @@ inline constexpr double kParkDeadlineSeconds = 10.0;
 
 // Written by the management thread, read by every worker.
 struct alignas(64) WorkerControl {
-  std::atomic<bool> stop_rx{false};        // shutdown: stop reading ports
-  std::atomic<uint32_t> rx_stopped{0};     // workers that have stopped reading ports
-  std::atomic<uint32_t> done{0};           // workers with nothing left but TX handoffs
+  std::atomic<bool> stop_rx{false};     // shutdown: stop reading ports
+  std::atomic<uint32_t> rx_stopped{0};  // workers that have stopped reading ports
+  std::atomic<uint32_t> done{0};        // workers with nothing left but TX handoffs
   const ConfigPublisher* configs = nullptr;
 };
 
@@ -80,15 +80,15 @@ struct RxQueue {
 
 struct alignas(64) WorkerContext {
   // --- identity and settings ---
-  uint32_t index = 0;          // == its shard's index
+  uint32_t index = 0;  // == its shard's index
   uint32_t worker_count = 1;
   unsigned lcore = 0;
   uint32_t burst_size = 32;
   uint32_t idle_sleep_us = 100;
-  uint64_t drain_tsc = 0;      // tx_drain_us in TSC cycles
-  uint64_t expire_tsc = 0;     // ~1 ms
+  uint64_t drain_tsc = 0;   // tx_drain_us in TSC cycles
+  uint64_t expire_tsc = 0;  // ~1 ms
   uint64_t tsc_hz = 1;
-  uint64_t base_tsc = 0;       // TSC at base_unix
+  uint64_t base_tsc = 0;  // TSC at base_unix
   uint32_t base_unix = 0;
 
   // --- queues and rings ---
@@ -97,8 +97,8 @@ struct alignas(64) WorkerContext {
   uint8_t port_count = 0;
   std::array<TxPath, kMaxPorts> tx{};
   std::array<LocalInterface, kMaxPorts> local{};
-  rte_ring* dispatch_in = nullptr;           // requests for this worker's shard
-  rte_ring* tx_in = nullptr;                 // replies to send on queues this worker owns
+  rte_ring* dispatch_in = nullptr;                    // requests for this worker's shard
+  rte_ring* tx_in = nullptr;                          // replies to send on queues this worker owns
   std::array<rte_ring*, kMaxWorkers> dispatch_out{};  // every worker's dispatch_in
   rte_mempool* pool = nullptr;
 
@@ -113,7 +113,7 @@ struct alignas(64) WorkerContext {
 
   // --- loop state ---
   uint64_t now_tsc = 0;
-  uint32_t now = 0;            // Unix seconds
+  uint32_t now = 0;  // Unix seconds
   uint64_t last_drain = 0;
   uint64_t last_expire = 0;
   uint64_t last_publish = 0;

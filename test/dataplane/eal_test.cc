@@ -24,12 +24,19 @@ TEST(EalArgs, VdevsAndPciDevicesFollowTheConfigArgs) {
   config::Port d;
   d.device = "net_af_packet1,iface=veth1,qpairs=4";
   dp.ports = {a, b, c, d};
-  const std::vector<std::string> expected = {
-      "prog", "--no-huge", "--no-pci", "-m", "256",
-      "--vdev", "net_af_packet0,iface=veth0,qpairs=2",
-      "--vdev", "net_tap0,iface=tap0",
-      "-a", "0000:03:00.0",
-      "--vdev", "net_af_packet1,iface=veth1,qpairs=4"};
+  const std::vector<std::string> expected = {"prog",
+                                             "--no-huge",
+                                             "--no-pci",
+                                             "-m",
+                                             "256",
+                                             "--vdev",
+                                             "net_af_packet0,iface=veth0,qpairs=2",
+                                             "--vdev",
+                                             "net_tap0,iface=tap0",
+                                             "-a",
+                                             "0000:03:00.0",
+                                             "--vdev",
+                                             "net_af_packet1,iface=veth1,qpairs=4"};
   EXPECT_EQ(BuildEalArgs("prog", dp), expected);
 }
 

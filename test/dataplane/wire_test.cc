@@ -320,8 +320,9 @@ TEST(WireParse, SecondaryAddressIsLocalAddress) {
 
 TEST(WireParse, UdpChecksumZeroAccepted) {
   FrameInfo info;
-  EXPECT_EQ(ParseBytes(DhcpFrame({}, 0, kLimitedBroadcast, DhcpPayload(), UdpSum::kZero), info).kind,
-            FrameKind::kDhcp);
+  EXPECT_EQ(
+      ParseBytes(DhcpFrame({}, 0, kLimitedBroadcast, DhcpPayload(), UdpSum::kZero), info).kind,
+      FrameKind::kDhcp);
 }
 
 TEST(WireParse, ChecksumErrorsDropped) {
@@ -450,9 +451,8 @@ TEST(WireReply, PadsShortFramesAndRejectsOverflow) {
 // --- ARP ---
 
 TEST(WireArp, RequestForUsAnsweredByteForByte) {
-  for (const std::vector<Tag>& tags :
-       {std::vector<Tag>{}, std::vector<Tag>{{0x8100, 0x0064}},
-        std::vector<Tag>{{0x88a8, 0x0001}, {0x8100, 0x0002}}}) {
+  for (const std::vector<Tag>& tags : {std::vector<Tag>{}, std::vector<Tag>{{0x8100, 0x0064}},
+                                       std::vector<Tag>{{0x88a8, 0x0001}, {0x8100, 0x0002}}}) {
     Bytes frame = ArpFrame(1, kClientIp, kOurIp, tags);
     const size_t request_len = frame.size();
     FrameInfo info;
@@ -491,9 +491,8 @@ TEST(WireArp, OthersDropped) {
 // --- ICMP ---
 
 TEST(WireIcmp, EchoAnsweredByteForByte) {
-  for (const std::vector<Tag>& tags :
-       {std::vector<Tag>{}, std::vector<Tag>{{0x8100, 0x0064}},
-        std::vector<Tag>{{0x88a8, 0x0001}, {0x8100, 0x0002}}}) {
+  for (const std::vector<Tag>& tags : {std::vector<Tag>{}, std::vector<Tag>{{0x8100, 0x0064}},
+                                       std::vector<Tag>{{0x88a8, 0x0001}, {0x8100, 0x0002}}}) {
     for (size_t data_len : {0, 1, 56, 1000}) {
       Bytes frame = IcmpFrame(kOurIp, IcmpEcho(8, 0xbeef, 7, data_len), tags);
       FrameInfo info;

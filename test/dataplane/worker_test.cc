@@ -3,7 +3,6 @@
 #include "dataplane/worker.h"
 
 #include <gtest/gtest.h>
-
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
 #include <rte_ethdev.h>
@@ -37,7 +36,8 @@ class EalEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
     std::vector<std::string> args = {"worker_test", "--no-huge", "--no-pci", "--no-shconf",
-                                     "-m", "256", "-l", "0", "--log-level", "*:error"};
+                                     "-m",          "256",       "-l",       "0",
+                                     "--log-level", "*:error"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     ASSERT_GE(rte_eal_init(int(argv.size()), argv.data()), 0);
@@ -50,8 +50,7 @@ class EalEnvironment : public ::testing::Environment {
   void TearDown() override { rte_eal_cleanup(); }
 };
 
-const ::testing::Environment* const kEal =
-    ::testing::AddGlobalTestEnvironment(new EalEnvironment);
+const ::testing::Environment* const kEal = ::testing::AddGlobalTestEnvironment(new EalEnvironment);
 
 constexpr uint32_t kServerIp = testing::Ip(192, 0, 2, 1);
 constexpr MacAddress kRouterMac = {0x02, 0xaa, 0, 0, 0, 1};
@@ -97,7 +96,8 @@ class Harness {
                                     RING_F_SP_ENQ | RING_F_SC_DEQ));
     }
     // rte_eth_from_rings("wN") creates the vdev "net_ring_wN".
-    EXPECT_GE(rte_eth_from_rings(("w" + tag).c_str(), rx_.data(), queues, tx_.data(), queues, 0), 0);
+    EXPECT_GE(rte_eth_from_rings(("w" + tag).c_str(), rx_.data(), queues, tx_.data(), queues, 0),
+              0);
     const std::string device = "net_ring_w" + tag;
 
     absl::StatusOr<config::Config> c =
@@ -265,8 +265,8 @@ TEST(Worker, DiscoverOfferedAndDropsCounted) {
   Harness h(1, 1, "none");
   h.Inject(ClientFrame(testing::Mac(7),
                        testing::ClientPacket(MessageType::kDiscover, testing::Mac(7)).Bytes()));
-  Bytes fragment = ClientFrame(testing::Mac(8), testing::ClientPacket(MessageType::kDiscover,
-                                                                      testing::Mac(8)).Bytes());
+  Bytes fragment = ClientFrame(
+      testing::Mac(8), testing::ClientPacket(MessageType::kDiscover, testing::Mac(8)).Bytes());
   fragment[20] = 0x20;  // MF (the IP checksum is now wrong too; fragments are checked after)
   h.Inject(fragment);
   Bytes bad_cookie = testing::ClientPacket(MessageType::kDiscover, testing::Mac(9)).Bytes();
