@@ -9,7 +9,7 @@ PACKAGES=(
   dpdk-dev libdpdk-dev librocksdb-dev libboost-dev libabsl-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   # integration tests: namespaces, real clients, packet tools, Kea for side-by-side runs
-  iproute2 ethtool tcpdump procps psmisc
+  iproute2 iputils-ping ethtool tcpdump procps psmisc
   isc-dhcp-client udhcpc dhcpcd5 python3-scapy python3-pytest
   kea-admin kea-dhcp4-server
 )
