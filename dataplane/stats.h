@@ -31,7 +31,7 @@ struct PortStats {
   std::string name;
   uint64_t ipackets = 0;
   uint64_t opackets = 0;
-  uint64_t imissed = 0;    // dropped by the NIC / socket ring: RX not polled fast enough
+  uint64_t imissed = 0;  // dropped by the NIC / socket ring: RX not polled fast enough
   uint64_t ierrors = 0;
   uint64_t oerrors = 0;
   uint64_t rx_nombuf = 0;  // RX mbuf allocation failures
