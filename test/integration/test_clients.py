@@ -107,11 +107,11 @@ exit 0
     bound = [e for e in events(ev) if e.startswith("bound")][0].split()
     assert bound[2] == "192.0.2.1" and bound[3] == "192.0.2.53", bound
     assert_held(link)
-    arps = dp.counter("arp_replies", wait=0)
-    # SIGUSR1: renew now, by unicast to the server.
+    # SIGUSR1: renew now, by unicast to the server (the kernel ARPs for it:
+    # udhcpc's earlier exchanges went over a raw socket).
     os.kill(p.pid, signal.SIGUSR1)
     wait_for(lambda: any(e.startswith("renew " + SINGLE) for e in events(ev)), 30, "renew")
-    assert dp.counter("arp_replies") > arps or arps >= 1
+    assert dp.counter("arp_replies") >= 1
     # SIGUSR2: release.
     os.kill(p.pid, signal.SIGUSR2)
     wait_for(lambda: any(e.startswith("deconfig") for e in events(ev)[1:]), 15, "deconfig")
