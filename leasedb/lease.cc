@@ -92,11 +92,13 @@ void Lease::SetIdentity(const ClientKey& key) {
   htype = key.htype;
   hlen = uint8_t(key.hw.size());
   std::memset(hw, 0, sizeof hw);
-  std::memcpy(hw, key.hw.data(), hlen);
+  if (hlen != 0) std::memcpy(hw, key.hw.data(), hlen);
   client_id_len = uint8_t(key.client_id.size());
   std::memset(client_id, 0, sizeof client_id);
-  std::memcpy(client_id, key.client_id.data(),
-              std::min<size_t>(key.client_id.size(), kInlineClientIdSize));
+  if (client_id_len != 0) {  // an empty span may have a null data(): no memcpy
+    std::memcpy(client_id, key.client_id.data(),
+                std::min<size_t>(key.client_id.size(), kInlineClientIdSize));
+  }
 }
 
 }  // namespace fastlease::leasedb

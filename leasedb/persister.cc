@@ -1,9 +1,14 @@
 #include "leasedb/persister.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
 namespace fastlease::leasedb {
+namespace {
+// Worst added latency for the first record after an idle spell.
+constexpr uint32_t kMaxIdleSleepUs = 1000;
+}  // namespace
 
 Persister::Persister(LeaseStore& store, std::vector<LeaseShard*> shards, size_t max_batch)
     : store_(store),
@@ -71,11 +76,15 @@ void Persister::Loop() {
       if (!pending) return;
       continue;
     }
-    // Idle: spin briefly (low latency under load), then sleep (a 2-core box).
-    if (++idle_rounds < 64) {
+    // Idle: yield briefly (low latency under load), then sleep with a growing
+    // interval up to kMaxIdleSleep, so an idle appliance costs next to no CPU.
+    // Under load the loop never gets here: each round finds new records.
+    ++idle_rounds;
+    if (idle_rounds < 16) {
       std::this_thread::yield();
     } else {
-      std::this_thread::sleep_for(std::chrono::microseconds(50));
+      const uint32_t us = std::min<uint32_t>(kMaxIdleSleepUs, 20u << std::min<uint32_t>(idle_rounds - 16, 6));
+      std::this_thread::sleep_for(std::chrono::microseconds(us));
     }
   }
 }

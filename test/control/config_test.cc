@@ -811,7 +811,7 @@ TEST(ConfigFileTest, ExampleConfigParsesCleanly) {
   EXPECT_EQ(c->dataplane.ports[0].address, Ip(192, 0, 2, 1));
   EXPECT_EQ(c->dataplane.ports[0].prefix_len, 24);
   EXPECT_THAT(c->dataplane.eal_args,
-              ElementsAre("--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0"));
+              ElementsAre("--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0-1"));
 }
 
 }  // namespace
