@@ -59,6 +59,15 @@ class LeaseShard {
   void Erase(Lease* lease);
   size_t size() const { return live_; }
 
+  // Burst prefetch, in two passes over a burst: first the index buckets of every
+  // request's key hash, then (buckets now cached) the lease slots they point to.
+  // Hints only: a wrong or absent key costs a wasted prefetch, nothing else.
+  void PrefetchBucket(uint64_t hash) const { __builtin_prefetch(&table_[hash & mask_]); }
+  void PrefetchLease(uint64_t hash) {
+    const uint64_t e = table_[hash & mask_];
+    if (e != 0 && (e >> 32) == (hash >> 32)) __builtin_prefetch(&slot(uint32_t(e) - 1));
+  }
+
   // Slot iteration for expiry: slots [0, slot_count()); free slots have kFree.
   uint32_t slot_count() const { return slot_count_; }
   Lease& slot(uint32_t i) { return chunks_[i >> kChunkShift][i & kChunkMask]; }

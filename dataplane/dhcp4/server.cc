@@ -432,6 +432,28 @@ absl::StatusOr<std::shared_ptr<const ServerConfig>> CompileServerConfig(
   return std::shared_ptr<const ServerConfig>(std::make_shared<ServerConfig>(config, pools));
 }
 
+uint64_t ClientKeyHint(std::span<const uint8_t> payload) {
+  if (payload.size() < kOptionsOffset) return 0;
+  const uint8_t htype = payload[1];
+  const uint8_t hlen = std::min<uint8_t>(payload[2], kChaddrSize);
+  for (size_t i = kOptionsOffset; i + 1 < payload.size();) {
+    const uint8_t code = payload[i];
+    if (code == opt::kEnd) break;
+    if (code == opt::kPad) {
+      ++i;
+      continue;
+    }
+    const size_t len = payload[i + 1];
+    if (i + 2 + len > payload.size()) break;
+    if (code == opt::kClientId && len > 0) {
+      return leasedb::ClientKey::Make(htype, payload.subspan(28, hlen),
+                                      payload.subspan(i + 2, len), true).hash;
+    }
+    i += 2 + len;
+  }
+  return leasedb::HwAddressHash(htype, payload.subspan(28, hlen));
+}
+
 uint32_t ShardOf(const Dhcp4Message& msg, uint32_t shard_count) {
   return leasedb::ShardIndexOf(leasedb::HwAddressHash(msg.htype(), msg.chaddr()), shard_count);
 }

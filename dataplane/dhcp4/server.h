@@ -96,6 +96,12 @@ absl::StatusOr<std::shared_ptr<const ServerConfig>> CompileServerConfig(
 // lease finds its shard the same way). Stable across restarts and reloads.
 uint32_t ShardOf(const Dhcp4Message& msg, uint32_t shard_count);
 
+// The key hash HandleDhcp4 will most likely look the client up by, read from the
+// raw payload without a full parse: option 61 when the options field has it,
+// else htype+chaddr (assumes match-client-id, the default). For burst prefetch
+// (LeaseShard::PrefetchBucket/PrefetchLease); 0 for a payload too short to say.
+uint64_t ClientKeyHint(std::span<const uint8_t> payload);
+
 // Handles one request. `reply` must hold at least 576 bytes; the payload written
 // there respects the client's maximum message size.
 HandleResult HandleDhcp4(const ServerConfig& config, leasedb::LeaseShard& shard,
