@@ -539,3 +539,25 @@ TEST_F(ServerTest, RecoveryRebuildsShardsAndBitmapsFromTheStore) {
 
 }  // namespace
 }  // namespace fastlease::dhcp4
+
+namespace fastlease::dhcp4 {
+namespace {
+
+TEST(ClientKeyHint, MatchesTheKeyTheServerLooksUp) {
+  const auto mac = testing::Mac(9);
+  auto plain = testing::ClientPacket(MessageType::kDiscover, mac).Bytes();
+  EXPECT_EQ(ClientKeyHint(plain), leasedb::ClientKey::Make(1, mac, {}, true).hash);
+  const std::vector<uint8_t> cid = {0xff, 1, 2, 3, 4, 0, 2, 9, 9};
+  auto with_cid = testing::ClientPacket(MessageType::kDiscover, mac)
+                      .Option(opt::kHostName, {'h'})
+                      .Option(opt::kClientId, cid)
+                      .Bytes();
+  EXPECT_EQ(ClientKeyHint(with_cid), leasedb::ClientKey::Make(1, mac, cid, true).hash);
+  // Truncated or garbage payloads give a harmless hint, never a read past the end.
+  EXPECT_EQ(ClientKeyHint(std::span<const uint8_t>(plain.data(), 100)), 0u);
+  with_cid.resize(250);
+  (void)ClientKeyHint(with_cid);
+}
+
+}  // namespace
+}  // namespace fastlease::dhcp4
