@@ -101,21 +101,25 @@ void BM_PersisterCommit(benchmark::State& state) {
     return;
   }
   constexpr size_t kBatch = 8192;
-  LeaseShard shard(0, 16, kBatch);
-  Persister p(**store, {&shard}, kBatch);
-  uint32_t i = 0;
-  for (auto _ : state) {
-    state.PauseTiming();
-    for (size_t k = 0; k < kBatch; ++k) {
-      Lease l = BenchLease(i++);
-      shard.Record(ChangeOp::kPut, l);
+  {
+    LeaseShard shard(0, 16, kBatch);
+    Persister p(**store, {&shard}, kBatch);
+    uint32_t i = 0;
+    for (auto _ : state) {
+      state.PauseTiming();
+      for (size_t k = 0; k < kBatch; ++k) {
+        Lease l = BenchLease(i++);
+        shard.Record(ChangeOp::kPut, l);
+      }
+      state.ResumeTiming();
+      auto n = p.RunOnce();
+      benchmark::DoNotOptimize(n);
     }
-    state.ResumeTiming();
-    auto n = p.RunOnce();
-    benchmark::DoNotOptimize(n);
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * int64_t(kBatch));
-  std::filesystem::remove_all(dir);
+  store->reset();  // close before deleting its files
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 BENCHMARK(BM_PersisterCommit)->Arg(0)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
@@ -177,7 +181,8 @@ void BM_Recover(benchmark::State& state) {
     if (!stats.ok() || stats->bound != n) state.SkipWithError("recovery count");
   }
   state.SetItemsProcessed(int64_t(state.iterations()) * n);
-  std::filesystem::remove_all(dir);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
 }
 BENCHMARK(BM_Recover)->Arg(1000000)->Arg(10000000)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
 
