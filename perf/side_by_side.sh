@@ -1,0 +1,607 @@
+#!/usr/bin/env bash
+# perf/side_by_side.sh: whole-system DORA throughput of fastlease-dataplane and
+# Kea 2.2 kea-dhcp4, both driven by perfdhcp through veth pairs, measured the
+# way /work/shared/BASELINES.md describes (perfdhcp pinned to core 0, the server
+# to core 1, 50,000 simulated clients, highest rate with at most 1% of
+# exchanges lost, median of N repetitions).
+#
+#   sudo perf/side_by_side.sh                      # default run, about 7 minutes
+#   perf/side_by_side.sh --reps 1 --steps 3 --durability none --kea-modes single
+#   perf/side_by_side.sh --out /tmp/sbs.md --keep-tmp
+#
+# What it does:
+#   - two namespace pairs named flp-<pid>-*: fastlease's (server side holds only
+#     the veth end the DPDK af_packet port attaches to) and Kea's (server side
+#     holds 192.0.2.1/24); the client side of each holds 192.0.2.2/24 and runs
+#     perfdhcp, which always acts as a relay (giaddr 192.0.2.2, source port 67).
+#   - the servers get the same DHCP config: subnet 192.0.2.0/24 and, selected by
+#     the relay address 192.0.2.2, subnet 198.18.0.0/15 (RFC 2544's benchmarking
+#     range) whose pool holds the 50,000 clients; a /24 cannot.
+#   - for every repetition and every server mode (fastlease durability fsync and
+#     none; Kea single-threaded and multi-threaded, memfile): a fresh server
+#     with empty lease state, a readiness check, on the first repetition a
+#     --idle period with no traffic, then a rate search: perfdhcp runs of
+#     --duration seconds, doubling the rate from --start-rate until a run loses
+#     more than 1% of exchanges, then bisecting; the result of a repetition is
+#     the highest achieved rate (perfdhcp's "Rate:" line) of a passing run.
+#     Repetitions after the first start from the first one's best rate and grow
+#     by 20% at a time. Repetitions are interleaved across modes so that
+#     background load on the machine falls on every server alike.
+#   - peak RSS (VmHWM) and CPU (utime+stime of all threads, as % of one core)
+#     of the server after the idle period and during the run that gave the
+#     reported rate.
+# Output: a Markdown report (--out, default build/side_by_side.md) with the
+# summary table, per-run details and where lost packets went; the table is also
+# printed. Exit status: 0 when every mode produced a figure, 1 otherwise, 2 on
+# bad usage.
+#
+# Needs root, iproute2, ethtool, taskset, perfdhcp and kea-dhcp4 (Kea 2.2), and
+# a built dataplane (ninja -C build). Cleans up its namespaces and stops the
+# processes it started on any exit; namespaces left behind by a run that was
+# killed (flp-<pid>-* whose pid is gone) are removed at start.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# ---- options ---------------------------------------------------------------
+OUT="$ROOT/build/side_by_side.md"
+REPS=3
+DURATION=6          # seconds per perfdhcp run
+STEPS=5             # perfdhcp runs per search
+START_RATE=5000     # first rate of the first repetition
+MAX_RATE=60000
+CLIENTS=50000
+IDLE=10             # seconds of idle measurement
+DURABILITY="fsync,none"
+KEA_MODES="single,multi"
+KEA_SOCKET="udp"
+IDLE_SLEEP_US=10
+MAX_DROP=1          # percent of exchanges a passing run may lose
+DATAPLANE="$ROOT/build/dataplane/fastlease-dataplane"
+PERFDHCP_EXTRA=""
+KEEP_TMP=0
+
+usage() {
+  sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
+  cat <<EOF
+Options (defaults in brackets):
+  --out FILE            Markdown report [$OUT]
+  --reps N              repetitions per mode, median taken [$REPS]
+  --duration S          seconds per perfdhcp run (-p) [$DURATION]
+  --steps K             perfdhcp runs per rate search [$STEPS]
+  --start-rate R        first rate tried [$START_RATE]
+  --max-rate R          never ask for more [$MAX_RATE]
+  --clients N           simulated clients (-R) [$CLIENTS]
+  --idle S              idle measurement [$IDLE]
+  --durability LIST     fastlease modes, comma separated: fsync,wal,none [$DURABILITY]
+  --kea-modes LIST      single,multi [$KEA_MODES]; empty string: no Kea
+  --no-fastlease        Kea only
+  --kea-socket T        Kea dhcp-socket-type, udp or raw [$KEA_SOCKET]
+  --idle-sleep-us N     fastlease Dataplane/idle-sleep-us [$IDLE_SLEEP_US]
+  --max-drop P          percent of lost exchanges still passing [$MAX_DROP]
+  --dataplane PATH      fastlease-dataplane binary [$DATAPLANE]
+  --perfdhcp-args ARGS  extra perfdhcp arguments, e.g. "-g single"
+  --keep-tmp            keep the temp dir (configs, logs, perfdhcp outputs)
+EOF
+}
+
+die_usage() { echo "side_by_side.sh: $*" >&2; usage >&2; exit 2; }
+need_value() { [[ $# -ge 2 ]] || die_usage "$1 needs a value"; }
+
+ORIG_ARGS=("$@")
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --out) need_value "$@"; OUT=$2; shift 2 ;;
+    --reps) need_value "$@"; REPS=$2; shift 2 ;;
+    --duration) need_value "$@"; DURATION=$2; shift 2 ;;
+    --steps) need_value "$@"; STEPS=$2; shift 2 ;;
+    --start-rate) need_value "$@"; START_RATE=$2; shift 2 ;;
+    --max-rate) need_value "$@"; MAX_RATE=$2; shift 2 ;;
+    --clients) need_value "$@"; CLIENTS=$2; shift 2 ;;
+    --idle) need_value "$@"; IDLE=$2; shift 2 ;;
+    --durability) need_value "$@"; DURABILITY=$2; shift 2 ;;
+    --kea-modes) need_value "$@"; KEA_MODES=$2; shift 2 ;;
+    --no-fastlease) DURABILITY=""; shift ;;
+    --kea-socket) need_value "$@"; KEA_SOCKET=$2; shift 2 ;;
+    --idle-sleep-us) need_value "$@"; IDLE_SLEEP_US=$2; shift 2 ;;
+    --max-drop) need_value "$@"; MAX_DROP=$2; shift 2 ;;
+    --dataplane) need_value "$@"; DATAPLANE=$2; shift 2 ;;
+    --perfdhcp-args) need_value "$@"; PERFDHCP_EXTRA=$2; shift 2 ;;
+    --keep-tmp) KEEP_TMP=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) die_usage "unknown argument '$1'" ;;
+  esac
+done
+for n in REPS DURATION STEPS START_RATE MAX_RATE CLIENTS IDLE IDLE_SLEEP_US; do
+  [[ ${!n} =~ ^[0-9]+$ && ${!n} -ge 0 ]] || die_usage "$n must be a non-negative integer"
+done
+[[ $REPS -ge 1 && $STEPS -ge 1 && $DURATION -ge 1 && $START_RATE -ge 1 ]] ||
+  die_usage "--reps, --steps, --duration and --start-rate must be at least 1"
+[[ $KEA_SOCKET == udp || $KEA_SOCKET == raw ]] || die_usage "--kea-socket is udp or raw"
+
+MODES=()   # "fastlease:<durability>" or "kea:<single|multi>"
+IFS=, read -r -a _d <<< "$DURABILITY"
+for d in "${_d[@]}"; do
+  [[ -z $d ]] && continue
+  [[ $d == fsync || $d == wal || $d == none ]] || die_usage "unknown durability '$d'"
+  MODES+=("fastlease:$d")
+done
+IFS=, read -r -a _k <<< "$KEA_MODES"
+for k in "${_k[@]}"; do
+  [[ -z $k ]] && continue
+  [[ $k == single || $k == multi ]] || die_usage "unknown Kea mode '$k'"
+  MODES+=("kea:$k")
+done
+[[ ${#MODES[@]} -gt 0 ]] || die_usage "nothing to measure"
+
+# ---- prerequisites ---------------------------------------------------------
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+fail() { log "error: $*"; exit 1; }
+
+[[ $(id -u) -eq 0 ]] || fail "needs root (network namespaces)"
+for tool in ip ethtool taskset timeout perfdhcp; do
+  command -v "$tool" >/dev/null || fail "$tool not found"
+done
+HAS_FASTLEASE=0 HAS_KEA=0
+for m in "${MODES[@]}"; do [[ $m == fastlease:* ]] && HAS_FASTLEASE=1; [[ $m == kea:* ]] && HAS_KEA=1; done
+if [[ $HAS_FASTLEASE -eq 1 && ! -x $DATAPLANE ]]; then
+  fail "$DATAPLANE not built (ninja -C $ROOT/build)"
+fi
+if [[ $HAS_KEA -eq 1 ]]; then
+  command -v kea-dhcp4 >/dev/null || fail "kea-dhcp4 not found (apt-get install kea-dhcp4-server)"
+fi
+[[ $(nproc) -ge 2 ]] || fail "needs 2 cores (generator on 0, server on 1)"
+CLK_TCK=$(getconf CLK_TCK)
+
+# ---- names, temp dir, cleanup ---------------------------------------------
+PFX="flp-$$"
+NS_FS="$PFX-fsrv" NS_FC="$PFX-fcli" NS_KS="$PFX-ksrv" NS_KC="$PFX-kcli"
+IF_FS="$PFX-fs" IF_FC="$PFX-fc" IF_KS="$PFX-ks" IF_KC="$PFX-kc"
+SERVER_IP=192.0.2.1
+CLIENT_IP=192.0.2.2
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/side_by_side.XXXXXX")
+STARTED_PIDS=()
+
+stop_pid() {  # pid: SIGTERM, then SIGKILL after 30 s; only our own children
+  local pid=$1 i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "pid $pid ignored SIGTERM for 30 s: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+# shellcheck disable=SC2317  # invoked by the EXIT trap
+cleanup() {
+  local rc=$? pid ns
+  trap - EXIT INT TERM
+  for pid in "${STARTED_PIDS[@]}"; do stop_pid "$pid"; done
+  for ns in "$NS_FS" "$NS_FC" "$NS_KS" "$NS_KC"; do
+    ip netns del "$ns" 2>/dev/null || true
+  done
+  for ifc in "$IF_FS" "$IF_FC" "$IF_KS" "$IF_KC"; do
+    ip link del "$ifc" 2>/dev/null || true
+  done
+  if [[ $KEEP_TMP -eq 1 ]]; then
+    log "kept $TMP"
+  else
+    rm -rf "$TMP"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Namespaces and veths of earlier runs that died without cleaning up.
+remove_stale() {
+  local ns pid ifc
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep -E '^flp-[0-9]+-' || true); do
+    pid=${ns#flp-}; pid=${pid%%-*}
+    if ! kill -0 "$pid" 2>/dev/null; then
+      log "removing stale namespace $ns"
+      ip netns del "$ns" 2>/dev/null || true
+    fi
+  done
+  for ifc in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' |
+               grep -E '^flp-[0-9]+-' || true); do
+    pid=${ifc#flp-}; pid=${pid%%-*}
+    kill -0 "$pid" 2>/dev/null || ip link del "$ifc" 2>/dev/null || true
+  done
+}
+
+new_ns() {  # name: a namespace with lo up and no IPv6 (no RS/DAD noise on the veths)
+  ip netns add "$1"
+  ip -n "$1" link set lo up
+  ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+}
+
+# server_ns server_if server_addr(or "") client_ns client_if
+make_pair() {
+  local sns=$1 sif=$2 saddr=$3 cns=$4 cif=$5
+  new_ns "$sns"
+  new_ns "$cns"
+  ip link add "$sif" type veth peer name "$cif"
+  ip link set "$sif" netns "$sns"
+  ip link set "$cif" netns "$cns"
+  [[ -n $saddr ]] && ip -n "$sns" addr add "$saddr" dev "$sif"
+  ip -n "$cns" addr add "$CLIENT_IP/24" dev "$cif"
+  ip -n "$sns" link set "$sif" up
+  ip -n "$cns" link set "$cif" up
+  # perfdhcp sends through the kernel's UDP stack: without this the frames on
+  # the veth carry partial UDP checksums (the DPDK side sees them raw). Done on
+  # both client sides so the generator costs the same for both servers.
+  ip netns exec "$cns" ethtool -K "$cif" tx off >/dev/null 2>&1 || true
+}
+
+# ---- measurements ----------------------------------------------------------
+cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+vm_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+now() { date +%s.%N; }
+# shellcheck disable=SC2016  # awk program
+udp_rcvbuf_errors() {  # ns -> RcvbufErrors of the namespace's UDP MIB
+  ip netns exec "$1" awk '/^Udp:/ {n++; if (n == 1) for (i = 1; i <= NF; i++) col[$i] = i;
+                                   else print $(col["RcvbufErrors"])}' /proc/net/snmp
+}
+if_stat() { ip netns exec "$1" cat "/sys/class/net/$2/statistics/$3"; }
+
+# ---- configs ---------------------------------------------------------------
+SUBNETS='[
+      { "id": 1, "subnet": "192.0.2.0/24",
+        "pools": [ { "pool": "192.0.2.10 - 192.0.2.250" } ] },
+      { "id": 2, "subnet": "198.18.0.0/15",
+        "relay": { "ip-addresses": [ "'"$CLIENT_IP"'" ] },
+        "pools": [ { "pool": "198.18.0.10 - 198.19.255.250" } ] }
+    ]'
+
+write_fastlease_config() {  # file durability
+  cat > "$1" <<EOF
+{
+  "Dhcp4": {
+    "valid-lifetime": 3600,
+    "lease-database": { "type": "rocksdb", "name": "leases.rocksdb", "durability": "$2" },
+    "subnet4": $SUBNETS
+  },
+  "Dataplane": {
+    "eal-args": [ "--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0-1" ],
+    "ports": [ { "device": "net_af_packet0,iface=$IF_FS", "address": "$SERVER_IP/24" } ],
+    "workers": 1,
+    "idle-sleep-us": $IDLE_SLEEP_US
+  }
+}
+EOF
+}
+
+write_kea_config() {  # file mode dir
+  local mt=false
+  [[ $2 == multi ]] && mt=true
+  cat > "$1" <<EOF
+{
+  "Dhcp4": {
+    "interfaces-config": { "interfaces": [ "$IF_KS" ], "dhcp-socket-type": "$KEA_SOCKET" },
+    "control-socket": { "socket-type": "unix", "socket-name": "$3/kea4.sock" },
+    "lease-database": { "type": "memfile", "persist": true, "name": "$3/kea-leases4.csv",
+                        "lfc-interval": 0 },
+    "multi-threading": { "enable-multi-threading": $mt, "thread-pool-size": 2,
+                         "packet-queue-size": 64 },
+    "valid-lifetime": 3600,
+    "subnet4": $SUBNETS,
+    "loggers": [ { "name": "kea-dhcp4", "severity": "WARN",
+                   "output_options": [ { "output": "$3/kea.log" } ] } ]
+  }
+}
+EOF
+}
+
+# ---- servers ---------------------------------------------------------------
+SPID=""      # the running server's pid
+SDIR=""      # its run directory
+CUR_KIND="" CUR_MODE="" CNS="" CIF=""
+
+start_server() {  # kind mode dir
+  local kind=$1 mode=$2 dir=$3 i
+  mkdir -p "$dir"
+  if [[ $kind == fastlease ]]; then
+    write_fastlease_config "$dir/fastlease.json" "$mode"
+    ip netns exec "$NS_FS" "$DATAPLANE" --config "$dir/fastlease.json" --state-dir "$dir/state" \
+      --stats-file "$dir/stats.json" > "$dir/dataplane.log" 2>&1 &
+    SPID=$!
+    STARTED_PIDS+=("$SPID")
+    CNS=$NS_FC CIF=$IF_FC
+    for ((i = 0; i < 300; i++)); do
+      grep -q 'serving:' "$dir/dataplane.log" 2>/dev/null && break
+      kill -0 "$SPID" 2>/dev/null || { cat "$dir/dataplane.log" >&2; fail "fastlease-dataplane exited at start"; }
+      sleep 0.1
+    done
+    grep -q 'serving:' "$dir/dataplane.log" || { cat "$dir/dataplane.log" >&2; fail "fastlease-dataplane not serving after 30 s"; }
+  else
+    write_kea_config "$dir/kea-dhcp4.json" "$mode" "$dir"
+    # Kea's pid file and logger lock file go to the run directory, not /run.
+    KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir \
+      ip netns exec "$NS_KS" taskset -c 1 kea-dhcp4 -c "$dir/kea-dhcp4.json" \
+      > "$dir/kea.stdout" 2>&1 &
+    SPID=$!
+    STARTED_PIDS+=("$SPID")
+    CNS=$NS_KC CIF=$IF_KC
+    for ((i = 0; i < 300; i++)); do
+      [[ -S $dir/kea4.sock ]] && break
+      kill -0 "$SPID" 2>/dev/null || { cat "$dir/kea.stdout" "$dir/kea.log" >&2 || true; fail "kea-dhcp4 exited at start"; }
+      sleep 0.1
+    done
+  fi
+  SDIR=$dir CUR_KIND=$kind CUR_MODE=$mode
+  # Ready when a handful of DORA exchanges complete.
+  for ((i = 0; i < 20; i++)); do
+    if ip netns exec "$CNS" taskset -c 0 timeout 20 perfdhcp -4 -l "$CIF" -r 50 -n 10 -R "$CLIENTS" \
+         "$SERVER_IP" > "$dir/ready.txt" 2>&1 || [[ $? -eq 3 ]]; then
+      [[ $(parse_pd "$dir/ready.txt" | awk '{print $4}') -gt 0 ]] && return 0
+    fi
+    sleep 0.5
+  done
+  cat "$dir/ready.txt" >&2
+  fail "$kind $mode never answered perfdhcp"
+}
+
+stop_server() {
+  local keep=() p
+  [[ -n $SPID ]] || return 0
+  if [[ $CUR_KIND == kea && -S $SDIR/kea4.sock ]] && command -v /usr/bin/python3 >/dev/null; then
+    kea_stats "$SDIR/kea4.sock" > "$SDIR/kea-stats.txt" 2>/dev/null || true
+  fi
+  stop_pid "$SPID"
+  for p in "${STARTED_PIDS[@]}"; do [[ $p != "$SPID" ]] && keep+=("$p"); done
+  STARTED_PIDS=("${keep[@]+"${keep[@]}"}")
+  SPID=""
+}
+
+kea_stats() {  # socket -> "name value" lines of Kea's non-zero global statistics
+  /usr/bin/python3 - "$1" <<'PY'
+import json, socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+s.sendall(b'{"command": "statistic-get-all"}')
+buf = b""
+while True:
+    chunk = s.recv(65536)
+    if not chunk:
+        break
+    buf += chunk
+for name, samples in sorted(json.loads(buf)["arguments"].items()):
+    if not name.startswith("subnet[") and samples and samples[0][0]:
+        print(name, samples[0][0])
+PY
+}
+
+# ---- perfdhcp --------------------------------------------------------------
+# parse_pd file -> "discover_sent offer_received request_sent ack_received rate"
+parse_pd() {
+  awk '
+    /Statistics for: DISCOVER-OFFER/ {s = "do"}
+    /Statistics for: REQUEST-ACK/    {s = "ra"}
+    /^sent packets:/     {sent[s] = $3}
+    /^received packets:/ {recv[s] = $3}
+    /^Rate:/             {rate = $2}
+    END {printf "%d %d %d %d %.0f\n", sent["do"], recv["do"], sent["ra"], recv["ra"], rate}
+  ' "$1"
+}
+
+PROBE_N=0
+# probe rate -> sets P_RATE P_DROP P_CPU P_ETC; appends a line to $SDIR/probes.txt
+probe() {
+  local rate=$1 out c0 c1 t0 t1 g0 g1 s0 s1 rx0 rx1 ds dr rs ar ach rc=0
+  PROBE_N=$((PROBE_N + 1))
+  out="$SDIR/perfdhcp-$PROBE_N-r$rate.txt"
+  g0=$(udp_rcvbuf_errors "$CNS")
+  if [[ $CUR_KIND == kea ]]; then
+    s0=$(udp_rcvbuf_errors "$NS_KS"); rx0=$(if_stat "$NS_KS" "$IF_KS" rx_packets)
+  else
+    s0=0; rx0=$(if_stat "$NS_FS" "$IF_FS" rx_packets)
+  fi
+  c0=$(cpu_ticks "$SPID"); t0=$(now)
+  # shellcheck disable=SC2086  # PERFDHCP_EXTRA is a list of words
+  ip netns exec "$CNS" taskset -c 0 timeout $((DURATION + 60)) \
+    perfdhcp -4 -l "$CIF" -r "$rate" -R "$CLIENTS" -p "$DURATION" $PERFDHCP_EXTRA "$SERVER_IP" \
+    > "$out" 2>&1 || rc=$?
+  c1=$(cpu_ticks "$SPID"); t1=$(now)
+  g1=$(udp_rcvbuf_errors "$CNS")
+  if [[ $CUR_KIND == kea ]]; then
+    s1=$(udp_rcvbuf_errors "$NS_KS"); rx1=$(if_stat "$NS_KS" "$IF_KS" rx_packets)
+  else
+    s1=0; rx1=$(if_stat "$NS_FS" "$IF_FS" rx_packets)
+  fi
+  if [[ $rc -ne 0 && $rc -ne 3 ]]; then  # 3: some packets were dropped
+    cat "$out" >&2
+    fail "perfdhcp exited with $rc against $CUR_KIND $CUR_MODE (output above)"
+  fi
+  read -r ds dr rs ar ach < <(parse_pd "$out")
+  P_RATE=$ach
+  # Lost exchanges: DISCOVERs sent that did not end in an ACK.
+  P_DROP=$(awk -v s="$ds" -v a="$ar" 'BEGIN {printf "%.3f", (s > 0) ? 100 * (s - a) / s : 100}')
+  P_CPU=$(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
+            'BEGIN {printf "%.0f", 100 * c / hz / (t1 - t0)}')
+  # Sent by perfdhcp but not seen on the server's veth end: none expected.
+  # Server-side socket overflows (Kea) and the generator's own overflows.
+  P_ETC="disc=$ds offer=$dr req=$rs ack=$ar srv_if_rx=$((rx1 - rx0)) srv_rcvbuf=$((s1 - s0)) gen_rcvbuf=$((g1 - g0))"
+  echo "req=$rate rate=$P_RATE drop=$P_DROP cpu=$P_CPU $P_ETC" >> "$SDIR/probes.txt"
+  log "  $CUR_KIND $CUR_MODE: asked $rate/s, got $P_RATE/s, lost ${P_DROP}%, server CPU ${P_CPU}% ($P_ETC)"
+}
+
+passes() { awk -v d="$1" -v m="$MAX_DROP" 'BEGIN {exit !(d <= m)}'; }
+round100() { awk -v r="$1" 'BEGIN {r = int(r / 100 + 0.5) * 100; print (r < 100 ? 100 : r)}'; }
+
+# search start growth -> writes best.txt in $SDIR: "rate drop cpu requested"
+search() {
+  local r=$1 growth=$2 pass=0 failr=0 step best_rate=0 best_line="0 100 0 0"
+  for ((step = 0; step < STEPS; step++)); do
+    (( r > MAX_RATE )) && r=$MAX_RATE
+    probe "$r"
+    if passes "$P_DROP"; then
+      (( r > pass )) && pass=$r
+      if (( P_RATE > best_rate )); then best_rate=$P_RATE; best_line="$P_RATE $P_DROP $P_CPU $r"; fi
+      (( r >= MAX_RATE )) && break
+    else
+      if (( failr == 0 || r < failr )); then failr=$r; fi
+    fi
+    if (( failr == 0 )); then
+      r=$(round100 "$(awk -v r="$r" -v g="$growth" 'BEGIN {print r * g}')")
+    elif (( pass == 0 )); then
+      r=$(round100 "$(awk -v r="$r" -v g="$growth" 'BEGIN {print r / g}')")
+    else
+      # Stop when the bracket is within 3%.
+      awk -v p="$pass" -v f="$failr" 'BEGIN {exit !(f - p <= 0.03 * p)}' && break
+      r=$(round100 $(((pass + failr) / 2)))
+    fi
+  done
+  echo "$best_line" > "$SDIR/best.txt"
+}
+
+# ---- main ------------------------------------------------------------------
+remove_stale
+make_pair "$NS_FS" "$IF_FS" "" "$NS_FC" "$IF_FC"
+make_pair "$NS_KS" "$IF_KS" "$SERVER_IP/24" "$NS_KC" "$IF_KC"
+
+START_TIME=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+est=$(( ${#MODES[@]} * (IDLE + 5) + REPS * ${#MODES[@]} * (STEPS * (DURATION + 1) + 6) ))
+log "modes: ${MODES[*]}; $REPS repetitions of up to $STEPS runs of ${DURATION}s; at most ~$((est / 60 + 1)) min"
+log "temp dir $TMP, namespaces $PFX-*"
+
+declare -A FIRST_BEST IDLE_RSS IDLE_CPU
+for ((rep = 1; rep <= REPS; rep++)); do
+  for m in "${MODES[@]}"; do
+    kind=${m%%:*} mode=${m#*:}
+    dir="$TMP/$kind-$mode/rep$rep"
+    log "$kind $mode, repetition $rep/$REPS"
+    start_server "$kind" "$mode" "$dir"
+    if [[ $rep -eq 1 ]]; then
+      c0=$(cpu_ticks "$SPID"); t0=$(now)
+      sleep "$IDLE"
+      c1=$(cpu_ticks "$SPID"); t1=$(now)
+      IDLE_RSS[$m]=$(vm_kib "$SPID" VmHWM)
+      IDLE_CPU[$m]=$(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
+                       'BEGIN {printf "%.1f", 100 * c / hz / (t1 - t0)}')
+      log "  idle ${IDLE}s: VmHWM ${IDLE_RSS[$m]} KiB, CPU ${IDLE_CPU[$m]}%"
+      search "$START_RATE" 2
+      FIRST_BEST[$m]=$(awk '{print $4}' "$dir/best.txt")
+      [[ ${FIRST_BEST[$m]} -gt 0 ]] || FIRST_BEST[$m]=$START_RATE
+    else
+      search "${FIRST_BEST[$m]}" 1.2
+    fi
+    vm_kib "$SPID" VmHWM > "$dir/hwm.txt"
+    stop_server
+    log "  best: $(cat "$dir/best.txt") (rate drop% cpu% asked); VmHWM $(cat "$dir/hwm.txt") KiB"
+  done
+done
+
+# ---- report ----------------------------------------------------------------
+median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}'; }
+label() {
+  case $1 in
+    fastlease:*) echo "fastlease-dataplane | durability ${1#*:}" ;;
+    kea:single) echo "Kea 2.2 kea-dhcp4, memfile | single-threaded" ;;
+    kea:multi) echo "Kea 2.2 kea-dhcp4, memfile | multi-threading, 2 threads" ;;
+  esac
+}
+
+# HEAD, whether the dataplane's sources differ from it, and when the binary was built.
+dataplane_version() {
+  local head dirty=""
+  head=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+  [[ -n $(git -C "$ROOT" status --porcelain -- dataplane leasedb control 2>/dev/null) ]] &&
+    dirty=" with uncommitted changes in the tree"
+  echo "at $head$dirty, binary built $(date -u -r "$DATAPLANE" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
+}
+
+declare -A MED_RATE MED_DROP MED_CPU LOAD_RSS REP_RATES
+best_kea=0
+status=0
+for m in "${MODES[@]}"; do
+  kind=${m%%:*} mode=${m#*:}
+  rates=() lines=()
+  for ((rep = 1; rep <= REPS; rep++)); do
+    read -r r d c _ < "$TMP/$kind-$mode/rep$rep/best.txt"
+    rates+=("$r"); lines+=("$r $d $c")
+  done
+  MED_RATE[$m]=$(printf '%s\n' "${rates[@]}" | median)
+  # Drops and CPU of the repetition whose rate is nearest the median.
+  read -r _ "MED_DROP[$m]" "MED_CPU[$m]" < <(printf '%s\n' "${lines[@]}" |
+    awk -v med="${MED_RATE[$m]}" '{d = $1 - med; if (d < 0) d = -d; if (NR == 1 || d < bd) {bd = d; l = $0}} END {print l}')
+  LOAD_RSS[$m]=$(cat "$TMP/$kind-$mode"/rep*/hwm.txt | sort -n | tail -1)
+  REP_RATES[$m]=$(printf '%s, ' "${rates[@]}"); REP_RATES[$m]=${REP_RATES[$m]%, }
+  [[ ${MED_RATE[$m]%.*} -gt 0 ]] || status=1
+  if [[ $kind == kea ]] && awk -v a="${MED_RATE[$m]}" -v b="$best_kea" 'BEGIN {exit !(a > b)}'; then
+    best_kea=${MED_RATE[$m]}
+  fi
+done
+
+mkdir -p "$(dirname "$OUT")"
+{
+  echo "# perfdhcp side by side: fastlease-dataplane and Kea"
+  echo
+  echo "$START_TIME, $(nproc) cores, kernel $(uname -r), load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo "perfdhcp $(perfdhcp -v 2>&1 | awk '/VERSION/ {print $2}'); kea-dhcp4 $(kea-dhcp4 -v 2>/dev/null || echo '-');" \
+       "fastlease-dataplane $(dataplane_version)."
+  echo
+  echo "Command: \`perf/side_by_side.sh${ORIG_ARGS[*]:+ ${ORIG_ARGS[*]}}\`"
+  echo
+  echo "perfdhcp -4 (relay, giaddr $CLIENT_IP) pinned to core 0 (\`taskset -c 0\`), $CLIENTS clients," \
+       "runs of ${DURATION}s (\`-r RATE -R $CLIENTS -p $DURATION${PERFDHCP_EXTRA:+ $PERFDHCP_EXTRA}\`);" \
+       "Kea pinned to core 1 (\`taskset -c 1\`), fastlease's worker on lcore 1 (EAL \`-l 0-1\`)." \
+       "Rate: the highest achieved DORA rate (perfdhcp's \`Rate:\`) of a run losing at most ${MAX_DROP}% of" \
+       "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
+       "median of $REPS repetitions, each on a fresh server with no leases." \
+       "RSS: peak (VmHWM) after ${IDLE}s idle and over the repetitions. CPU: utime+stime of the" \
+       "whole server process as % of one core, over the ${IDLE}s idle period and over the run that gave the rate."
+  echo
+  echo "| server | mode | DORA/s | lost % | vs faster Kea | RSS idle | RSS load | CPU idle | CPU load | repetitions |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+  for m in "${MODES[@]}"; do
+    ratio="-"
+    awk -v b="$best_kea" 'BEGIN {exit !(b > 0)}' &&
+      ratio=$(awk -v a="${MED_RATE[$m]}" -v b="$best_kea" 'BEGIN {printf "%.2f", a / b}')
+    printf '| %s | %.0f | %s | %s | %s | %s | %s%% | %s%% | %s |\n' \
+      "$(label "$m")" "${MED_RATE[$m]}" "${MED_DROP[$m]}" "$ratio" \
+      "$(mib "${IDLE_RSS[$m]}")" "$(mib "${LOAD_RSS[$m]}")" "${IDLE_CPU[$m]}" "${MED_CPU[$m]}" \
+      "${REP_RATES[$m]}"
+  done
+  echo
+  echo "## Runs"
+  echo
+  echo "Every perfdhcp run: rate asked, achieved, % of exchanges lost, server CPU; packet counts:"
+  echo "\`srv_if_rx\` frames received by the server's veth end, \`srv_rcvbuf\` Kea socket overflows,"
+  echo "\`gen_rcvbuf\` perfdhcp's own socket overflows (the generator losing replies)."
+  for m in "${MODES[@]}"; do
+    kind=${m%%:*} mode=${m#*:}
+    for ((rep = 1; rep <= REPS; rep++)); do
+      dir="$TMP/$kind-$mode/rep$rep"
+      echo
+      echo "**$kind $mode, repetition $rep**"
+      echo
+      echo '```'
+      cat "$dir/probes.txt"
+      if [[ $kind == fastlease && -f $dir/stats.json ]]; then
+        echo "# dataplane stats at exit (non-zero totals and persister):"
+        tr -d ' \n' < "$dir/stats.json" |
+          sed -e 's/.*"totals":{\([^}]*\)}.*"persister":{\([^}]*\)}.*/\1,\2/' |
+          tr ',' '\n' | tr -d '"' | awk -F: '$2 != 0' | paste -sd' ' -
+      elif [[ $kind == kea && -s $dir/kea-stats.txt ]]; then
+        echo "# Kea statistics at exit:"
+        paste -sd' ' "$dir/kea-stats.txt"
+      fi
+      echo '```'
+    done
+  done
+} > "$OUT"
+
+echo
+sed -n '/^| server/,/^$/p' "$OUT"
+log "report written to $OUT"
+exit "$status"
