@@ -109,6 +109,12 @@ struct DataplaneConfig {
   uint32_t park_queue_size = 4096; // replies waiting for durability, per worker
   uint32_t change_ring_size = 65536;   // lease change records per shard → persister
   uint32_t dispatch_ring_size = 4096;  // packets per worker pair
+  // The Unix SOCK_SEQPACKET socket fastlease-control connects to; empty means
+  // "<state-dir>/dataplane.sock". Relative paths are under the state directory.
+  std::string control_link;
+  // Lease events kept in the store for a control process that is away; older
+  // ones are trimmed and a returning control process is told of the gap.
+  uint32_t lease_event_retention = 1000000;
 };
 
 struct Config {

@@ -100,7 +100,7 @@ DataplaneConfig ParseDataplane(const Json& node, absl::string_view path, Diagnos
   static const KeyRules kRules = {
       .honoured = {"eal-args", "ports", "workers", "mempool-size", "mempool-cache", "burst-size",
                    "idle-sleep-us", "tx-drain-us", "park-queue-size", "change-ring-size",
-                   "dispatch-ring-size"},
+                   "dispatch-ring-size", "control-link", "lease-event-retention"},
   };
   DataplaneConfig config;
   if (!CheckObject(node, path, kRules, d)) return config;
@@ -142,6 +142,12 @@ DataplaneConfig ParseDataplane(const Json& node, absl::string_view path, Diagnos
   ReadRingSize(node, "park-queue-size", path, d, config.park_queue_size);
   ReadRingSize(node, "change-ring-size", path, d, config.change_ring_size);
   ReadRingSize(node, "dispatch-ring-size", path, d, config.dispatch_ring_size);
+  if (const Json* n = Find(node, "control-link")) {
+    if (std::optional<std::string> v = ReadString(*n, Child(path, "control-link"), d)) {
+      config.control_link = *std::move(v);
+    }
+  }
+  ReadField(node, "lease-event-retention", path, d, config.lease_event_retention, 1024);
 
   return config;
 }
