@@ -1,5 +1,5 @@
 // fastlease's configuration: the typed, validated, immutable result of reading a
-// JSON file in Kea's `Dhcp4` shape plus our `Dataplane` section.
+// JSON file in Kea's `Dhcp4` shape plus our `Dataplane` and `Control` sections.
 //
 //   absl::StatusOr<config::Config> c = config::LoadConfigFile("/etc/fastlease/fastlease.json");
 //   if (!c.ok()) { std::cerr << c.status().message(); }   // every error, one per line
@@ -117,10 +117,32 @@ struct DataplaneConfig {
   uint32_t lease_event_retention = 1000000;
 };
 
+// The Prometheus text endpoint of fastlease-control (`Control/prometheus`).
+struct PrometheusConfig {
+  bool enabled = false;
+  std::string address = "127.0.0.1";  // IPv4 or IPv6 literal to bind
+  uint16_t port = 9547;
+};
+
+// fastlease-control's own settings: the `Control` section plus Kea's
+// `Dhcp4/control-socket`. Paths that are empty or relative are resolved against
+// the state directory by the control process.
+struct ControlConfig {
+  // Kea `Dhcp4/control-socket/socket-name`: the Unix stream socket commands are
+  // read from. Empty means "<state-dir>/control.sock".
+  std::string socket_name;
+  uint32_t max_command_size = 4194304;  // bytes of one request; larger ones are refused
+  uint32_t command_timeout_ms = 30000;  // a forwarded command's answer waits this long
+  // One JSON line per lease event (the forensic log); relative to the state dir.
+  std::string lease_event_log = "lease-events.jsonl";
+  PrometheusConfig prometheus;
+};
+
 struct Config {
   std::string source;  // file name used in messages
   Dhcp4Config dhcp4;
   DataplaneConfig dataplane;
+  ControlConfig control;
   std::vector<std::string> warnings;
 };
 

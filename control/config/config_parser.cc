@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "control/config/config.h"
+#include "control/config/internal/control_parser.h"
 #include "control/config/internal/dataplane_parser.h"
 #include "control/config/internal/diagnostics.h"
 #include "control/config/internal/ip_text.h"
@@ -461,12 +462,15 @@ void ParseExpiredLeasesProcessing(const Json& node, const std::string& path, Dhc
   }
 }
 
-Dhcp4Config ParseDhcp4(const Json& node, const std::string& path, Diagnostics& d) {
+// Reads the Dhcp4 section; its `control-socket` goes to `control` (it configures
+// fastlease-control, not the DHCP server).
+Dhcp4Config ParseDhcp4(const Json& node, const std::string& path, ControlConfig& control,
+                       Diagnostics& d) {
   static const KeyRules kRules = {
       .honoured = WithNetworkParamKeys(
           {"echo-client-id", "decline-probation-period", "offer-lifetime", "option-data", "subnet4",
-           "lease-database", "expired-leases-processing", "shared-networks"}),
-      .not_honoured = {"interfaces-config", "control-socket", "loggers", "hooks-libraries",
+           "lease-database", "expired-leases-processing", "shared-networks", "control-socket"}),
+      .not_honoured = {"interfaces-config", "loggers", "hooks-libraries",
                        "dhcp-ddns", "client-classes", "host-reservation-identifiers",
                        "reservation-mode", "reservations-global", "reservations-in-subnet",
                        "reservations-out-of-pool", "multi-threading", "sanity-checks", "server-tag",
@@ -493,6 +497,9 @@ Dhcp4Config ParseDhcp4(const Json& node, const std::string& path, Diagnostics& d
   }
   if (const Json* n = Find(node, "expired-leases-processing")) {
     ParseExpiredLeasesProcessing(*n, Child(path, "expired-leases-processing"), config, d);
+  }
+  if (const Json* n = Find(node, "control-socket")) {
+    internal::ParseControlSocket(*n, Child(path, "control-socket"), control, d);
   }
   if (const Json* n = Find(node, "shared-networks")) {
     const std::string p = Child(path, "shared-networks");
@@ -534,17 +541,20 @@ absl::StatusOr<Config> ParseConfig(std::string_view json_text, std::string_view 
   config.source = std::string(source);
   std::optional<Json> root = internal::ParseJsonText(internal::ToAbsl(json_text), d);
   if (root) {
-    static const KeyRules kRules = {.honoured = {"Dhcp4", "Dataplane"}};
+    static const KeyRules kRules = {.honoured = {"Dhcp4", "Dataplane", "Control"}};
     if (!root->is_object()) {
       internal::TypeError(*root, "(top level)", "an object", d);
     } else if (internal::CheckObject(*root, "", kRules, d)) {
       if (const Json* n = Find(*root, "Dhcp4")) {
-        config.dhcp4 = ParseDhcp4(*n, "Dhcp4", d);
+        config.dhcp4 = ParseDhcp4(*n, "Dhcp4", config.control, d);
       } else {
         d.Error("Dhcp4", "missing required section");
       }
       if (const Json* n = Find(*root, "Dataplane")) {
         config.dataplane = internal::ParseDataplane(*n, "Dataplane", d);
+      }
+      if (const Json* n = Find(*root, "Control")) {
+        internal::ParseControl(*n, "Control", config.control, d);
       }
     }
   }

@@ -338,6 +338,48 @@ TEST(ConfigTest, MinimalConfigGetsDefaults) {
   EXPECT_EQ(c.dataplane.change_ring_size, 65536u);
 }
 
+TEST(ConfigTest, ControlDefaults) {
+  Config c = MustParse(R"({"Dhcp4": {}})");
+  const ControlConfig& ctl = c.control;
+  EXPECT_EQ(ctl.socket_name, "");
+  EXPECT_EQ(ctl.max_command_size, 4194304u);
+  EXPECT_EQ(ctl.command_timeout_ms, 30000u);
+  EXPECT_EQ(ctl.lease_event_log, "lease-events.jsonl");
+  EXPECT_FALSE(ctl.prometheus.enabled);
+  EXPECT_EQ(ctl.prometheus.address, "127.0.0.1");
+  EXPECT_EQ(ctl.prometheus.port, 9547);
+}
+
+TEST(ConfigTest, ControlSectionAndControlSocketAreRead) {
+  Config c = MustParse(R"({
+    "Dhcp4": {"control-socket": {"socket-type": "unix", "socket-name": "/run/fl/ctl.sock",
+                                 "comment": "Kea's key"}},
+    "Control": {"max-command-size": 65536, "command-timeout-ms": 2500,
+                "lease-event-log": "/var/log/fastlease/events.jsonl",
+                "prometheus": {"enabled": true, "address": "::1", "port": 9100}}})");
+  EXPECT_THAT(c.warnings, IsEmpty());
+  const ControlConfig& ctl = c.control;
+  EXPECT_EQ(ctl.socket_name, "/run/fl/ctl.sock");
+  EXPECT_EQ(ctl.max_command_size, 65536u);
+  EXPECT_EQ(ctl.command_timeout_ms, 2500u);
+  EXPECT_EQ(ctl.lease_event_log, "/var/log/fastlease/events.jsonl");
+  EXPECT_TRUE(ctl.prometheus.enabled);
+  EXPECT_EQ(ctl.prometheus.address, "::1");
+  EXPECT_EQ(ctl.prometheus.port, 9100);
+}
+
+TEST(ConfigTest, ControlErrorsAreReportedWithTheRest) {
+  std::vector<std::string> errors = ErrorsOf(R"({
+    "Dhcp4": {"control-socket": {"socket-type": "tcp"}, "valid-lifetime": "x"},
+    "Control": {"max-command-size": 1, "prometheus": {"port": 70000}}})");
+  EXPECT_THAT(errors, SizeIs(5));
+  EXPECT_THAT(errors, Contains(HasSubstr("test.json: Dhcp4/control-socket/socket-type: ")));
+  EXPECT_THAT(errors, Contains(HasSubstr("test.json: Dhcp4/control-socket/socket-name: missing")));
+  EXPECT_THAT(errors, Contains(HasSubstr("test.json: Dhcp4/valid-lifetime: ")));
+  EXPECT_THAT(errors, Contains(HasSubstr("test.json: Control/max-command-size: ")));
+  EXPECT_THAT(errors, Contains(HasSubstr("test.json: Control/prometheus/port: ")));
+}
+
 TEST(ConfigTest, MinAndMaxDefaultToTheEffectiveValidLifetime) {
   Config c = MustParse(WithSubnet(R"("valid-lifetime": 600)", R"("valid-lifetime": 3600)"));
   ASSERT_THAT(c.dhcp4.subnets, SizeIs(1));
@@ -623,6 +665,52 @@ std::vector<ErrorCase> ErrorCases() {
       {"PortUnknownKey",
        R"({"Dhcp4": {}, "Dataplane": {"ports": [{"device": "x", "address": "10.0.0.1/24", "queues": 2}]}})",
        "Dataplane/ports[0]/queues", "unknown key"},
+      // Control and Dhcp4/control-socket.
+      {"ControlNotObject", R"({"Dhcp4": {}, "Control": []})", "Control",
+       "expected an object, got array"},
+      {"ControlUnknownKey", R"({"Dhcp4": {}, "Control": {"socket": "x"}})", "Control/socket",
+       "unknown key"},
+      {"MaxCommandSizeTooSmall", R"({"Dhcp4": {}, "Control": {"max-command-size": 100}})",
+       "Control/max-command-size", "100 is out of range 1024..67108864"},
+      {"MaxCommandSizeTooLarge", R"({"Dhcp4": {}, "Control": {"max-command-size": 67108865}})",
+       "Control/max-command-size", "out of range 1024..67108864"},
+      {"CommandTimeoutZero", R"({"Dhcp4": {}, "Control": {"command-timeout-ms": 0}})",
+       "Control/command-timeout-ms", "0 is out of range 1..3600000"},
+      {"LeaseEventLogEmpty", R"({"Dhcp4": {}, "Control": {"lease-event-log": ""}})",
+       "Control/lease-event-log", "must not be empty"},
+      {"LeaseEventLogNotString", R"({"Dhcp4": {}, "Control": {"lease-event-log": 1}})",
+       "Control/lease-event-log", "expected a string, got number"},
+      {"PrometheusNotObject", R"({"Dhcp4": {}, "Control": {"prometheus": true}})",
+       "Control/prometheus", "expected an object, got boolean"},
+      {"PrometheusEnabledNotBool",
+       R"({"Dhcp4": {}, "Control": {"prometheus": {"enabled": "yes"}}})",
+       "Control/prometheus/enabled", "expected a boolean, got string"},
+      {"PrometheusAddressNotIp",
+       R"({"Dhcp4": {}, "Control": {"prometheus": {"address": "localhost"}}})",
+       "Control/prometheus/address", "'localhost' is not an IPv4 or IPv6 address"},
+      {"PrometheusPortZero", R"({"Dhcp4": {}, "Control": {"prometheus": {"port": 0}}})",
+       "Control/prometheus/port", "0 is out of range 1..65535"},
+      {"PrometheusUnknownKey", R"({"Dhcp4": {}, "Control": {"prometheus": {"path": "/m"}}})",
+       "Control/prometheus/path", "unknown key"},
+      {"ControlSocketNotObject", R"({"Dhcp4": {"control-socket": "/run/x.sock"}})",
+       "Dhcp4/control-socket", "expected an object, got string"},
+      {"ControlSocketTypeNotUnix",
+       R"({"Dhcp4": {"control-socket": {"socket-type": "http", "socket-name": "x"}}})",
+       "Dhcp4/control-socket/socket-type", "socket type 'http' is not supported (only \"unix\")"},
+      {"ControlSocketMissingType", R"({"Dhcp4": {"control-socket": {"socket-name": "x"}}})",
+       "Dhcp4/control-socket/socket-type", "missing required key"},
+      {"ControlSocketMissingName", R"({"Dhcp4": {"control-socket": {"socket-type": "unix"}}})",
+       "Dhcp4/control-socket/socket-name", "missing required key"},
+      {"ControlSocketNameEmpty",
+       R"({"Dhcp4": {"control-socket": {"socket-type": "unix", "socket-name": ""}}})",
+       "Dhcp4/control-socket/socket-name", "must not be empty"},
+      {"ControlSocketNameTooLong",
+       absl::StrCat(R"({"Dhcp4": {"control-socket": {"socket-type": "unix", "socket-name": "/)",
+                    std::string(107, 's'), R"("}}})"),
+       "Dhcp4/control-socket/socket-name", "at most 107 bytes, got 108"},
+      {"ControlSocketUnknownKey",
+       R"({"Dhcp4": {"control-socket": {"socket-type": "unix", "socket-name": "x", "mode": 1}}})",
+       "Dhcp4/control-socket/mode", "unknown key"},
       // JSON itself.
       {"DuplicateKey", R"({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "id": 2}]}})",
        s0 + "/id", "duplicate key"},
@@ -683,7 +771,6 @@ std::vector<std::string> WarningsOf(const std::string& text) {
 
 TEST(ConfigWarningTest, EveryGlobalNotHonouredKeyWarnsWithItsPath) {
   const std::vector<std::string> keys = {"interfaces-config",
-                                         "control-socket",
                                          "loggers",
                                          "hooks-libraries",
                                          "dhcp-ddns",
