@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,6 +39,7 @@
 #include "dataplane/dhcp4/server_config.h"
 #include "dataplane/eal.h"
 #include "dataplane/log.h"
+#include "dataplane/management.h"
 #include "dataplane/port.h"
 #include "dataplane/stats.h"
 #include "dataplane/worker.h"
@@ -186,6 +188,8 @@ class Dataplane {
   void Serve();
   void Shutdown();
   void Reload();
+  // Parses and compiles `text`; publishes it when `apply`. Errors name `source`.
+  absl::Status ApplyConfig(const std::string& text, const std::string& source, bool apply);
   void WriteStats();
   uint64_t MinWorkerEpoch() const;
 
@@ -202,6 +206,10 @@ class Dataplane {
   WorkerControl control_;
   std::unique_ptr<std::vector<StatsBlock>> stats_;
   std::unique_ptr<WorkerSet> workers_;
+  std::unique_ptr<Management> management_;
+  std::string running_text_;  // the JSON text of config_
+  int exit_value_ = 0;
+  bool shutdown_requested_ = false;
   std::vector<unsigned> lcores_;
   bool launched_ = false;
   bool eal_up_ = false;
@@ -216,6 +224,10 @@ bool Dataplane::Start(const char* program) {
   }
   config_ = *std::move(loaded);
   startup_ = config_;
+  {
+    std::ifstream in(options_.config_path);
+    running_text_.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   for (const std::string& w : config_.warnings) Log("warning: {}", w);
   const config::DataplaneConfig& dp = config_.dataplane;
   if (dp.workers > kMaxWorkers) {
@@ -300,7 +312,18 @@ bool Dataplane::Start(const char* program) {
   Log("lease store {}: {} records, {} bound, {} kept for affinity, {} declined, {} dropped",
       store_path.string(), recovered->records, recovered->bound, recovered->affinity,
       recovered->declined, recovered->dropped);
-  persister_ = std::make_unique<leasedb::Persister>(*store_, shard_ptrs, db.max_batch);
+  persister_ = std::make_unique<leasedb::Persister>(*store_, shard_ptrs, db.max_batch,
+                                                   dp.lease_event_retention);
+  // Write what recovery decided before anything else, so the management
+  // thread's address counts start from a store that matches the shards.
+  for (;;) {
+    absl::StatusOr<size_t> n = persister_->RunOnce();
+    if (!n.ok()) {
+      Log("lease store write failed after recovery: {}", std::string(n.status().message()));
+      return false;
+    }
+    if (*n == 0) break;
+  }
   persister_->Start();
   control_cpus.reset();
 
@@ -324,6 +347,36 @@ bool Dataplane::Start(const char* program) {
     ctx->config = version->config.get();
     ctx->lcore = lcores_[ctx->index];
     ctx->stats->config_epoch.store(version->epoch, std::memory_order_release);
+  }
+
+  ManagementSetup ms;
+  ms.store = store_.get();
+  ms.persister = persister_.get();
+  ms.shards = shard_ptrs;
+  for (auto& ctx : workers_->contexts()) ms.rings.push_back(ctx->commands);
+  ms.stats = stats_.get();
+  ms.lcores = lcores_;
+  ms.publisher = publisher_.get();
+  ms.config_path = options_.config_path;
+  std::filesystem::path link = dp.control_link.empty() ? std::filesystem::path("dataplane.sock")
+                                                       : std::filesystem::path(dp.control_link);
+  if (link.is_relative()) link = std::filesystem::path(options_.state_dir) / link;
+  ms.link_path = link.string();
+  ms.durability = db.durability == config::Durability::kNone  ? "none"
+                  : db.durability == config::Durability::kWal ? "wal"
+                                                              : "fsync";
+  ms.apply_config = [this](const std::string& text, const std::string& source, bool apply) {
+    return ApplyConfig(text, source, apply);
+  };
+  ms.running_config = [this] { return running_text_; };
+  ms.shutdown = [this](int exit_value) {
+    exit_value_ = exit_value;
+    shutdown_requested_ = true;
+  };
+  management_ = std::make_unique<Management>(std::move(ms));
+  if (absl::Status s = management_->Init(); !s.ok()) {
+    Log("{}", std::string(s.message()));
+    return false;
   }
 
   if (absl::Status s = StartPorts(ports_); !s.ok()) {
@@ -357,25 +410,40 @@ uint64_t Dataplane::MinWorkerEpoch() const {
 
 void Dataplane::Reload() {
   Log("SIGHUP: reloading {}", options_.config_path);
-  absl::StatusOr<config::Config> next = config::LoadConfigFile(options_.config_path);
-  if (!next.ok()) {
-    LogErrorLines("reload failed, keeping the running config", next.status());
+  std::ifstream in(options_.config_path);
+  if (!in) {
+    Log("reload failed, keeping the running config: cannot read {}", options_.config_path);
     return;
   }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (absl::Status s = ApplyConfig(text, options_.config_path, true); !s.ok()) {
+    LogErrorLines("reload failed, keeping the running config", s);
+  }
+}
+
+absl::Status Dataplane::ApplyConfig(const std::string& text, const std::string& source, bool apply) {
+  absl::StatusOr<config::Config> next = config::ParseConfig(text, source);
+  if (!next.ok()) return next.status();
   for (const std::string& w : next->warnings) Log("warning: {}", w);
-  if (RestartNeeded(startup_, *next)) {
+  if (apply && RestartNeeded(startup_, *next)) {
     Log("warning: changes to the Dataplane section or the lease database take effect only after "
         "a restart; the running values stay");
   }
+  if (!apply) {
+    // Compile against scratch pools: a test must not touch the live bitmaps.
+    leasedb::PoolRegistry scratch(startup_.dataplane.workers);
+    absl::StatusOr<std::shared_ptr<const dhcp4::ServerConfig>> compiled =
+        dhcp4::CompileServerConfig(*next, scratch);
+    return compiled.ok() ? absl::OkStatus() : compiled.status();
+  }
   absl::StatusOr<std::shared_ptr<const dhcp4::ServerConfig>> compiled =
       dhcp4::CompileServerConfig(*next, *registry_);
-  if (!compiled.ok()) {
-    LogErrorLines("reload failed, keeping the running config", compiled.status());
-    return;
-  }
+  if (!compiled.ok()) return compiled.status();
   const uint64_t epoch = publisher_->Publish(*std::move(compiled));
   config_ = *std::move(next);
-  Log("config epoch {} published ({} subnet(s))", epoch, config_.dhcp4.subnets.size());
+  running_text_ = text;
+  Log("config epoch {} published ({} subnet(s)) from {}", epoch, config_.dhcp4.subnets.size(), source);
+  return absl::OkStatus();
 }
 
 void Dataplane::WriteStats() {
@@ -419,8 +487,9 @@ void Dataplane::Serve() {
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
   auto next_stats = std::chrono::steady_clock::now();
-  while (true) {
-    timespec timeout{0, 100 * 1000 * 1000};
+  while (!shutdown_requested_) {
+    // A short wait: the management thread also serves the control link.
+    timespec timeout{0, 2 * 1000 * 1000};
     const int sig = sigtimedwait(&signals, nullptr, &timeout);
     if (sig == SIGHUP) {
       Reload();
@@ -428,6 +497,7 @@ void Dataplane::Serve() {
       Log("{}: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
       return;
     }
+    management_->Poll();
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_stats) {
       WriteStats();
@@ -437,6 +507,8 @@ void Dataplane::Serve() {
 }
 
 void Dataplane::Shutdown() {
+  if (shutdown_requested_) Log("shutdown command: exit value {}", exit_value_);
+  if (management_ != nullptr) management_->Flush();
   if (launched_) {
     control_.stop_rx.store(true, std::memory_order_release);
     for (unsigned lcore : lcores_) rte_eal_wait_lcore(lcore);
@@ -466,6 +538,7 @@ void Dataplane::Shutdown() {
         totals.Get(WorkerDrop::kNoMbuf));
   }
   StopPorts(ports_);
+  management_.reset();
   workers_.reset();
   persister_.reset();
   store_.reset();
@@ -479,7 +552,7 @@ int Dataplane::Run(const char* program) {
   if (ok) Serve();
   Shutdown();
   Log("{}", ok ? "exit" : "start-up failed");
-  return ok ? 0 : 1;
+  return ok ? exit_value_ : 1;
 }
 
 }  // namespace

@@ -318,6 +318,45 @@ void FlushTx(WorkerContext& ctx) {
   ctx.last_drain = ctx.now_tsc;
 }
 
+// Lease commands from the management thread: at most a few per turn; a wipe
+// runs kWipeSlotsPerTurn slots per turn until it has walked the shard.
+uint32_t RunShardCommands(WorkerContext& ctx) {
+  uint32_t work = 0;
+  for (int i = 0; i < 4; ++i) {
+    ShardCommand* cmd = ctx.running_command;
+    if (cmd == nullptr && !ctx.commands->pop(cmd)) break;
+    ++work;
+    switch (cmd->op) {
+      case ShardCommand::Op::kAdd:
+      case ShardCommand::Op::kUpdate:
+      case ShardCommand::Op::kDelete: {
+        const dhcp4::LeaseCommandResult r =
+            cmd->op == ShardCommand::Op::kAdd      ? dhcp4::AddLease(*ctx.config, *ctx.shard, cmd->lease)
+            : cmd->op == ShardCommand::Op::kUpdate ? dhcp4::UpdateLease(*ctx.config, *ctx.shard, cmd->lease)
+                                                   : dhcp4::DeleteLease(*ctx.config, *ctx.shard, cmd->lease);
+        cmd->result = r.result;
+        cmd->text = r.text;
+        cmd->seq = r.seq;
+        cmd->done.store(true, std::memory_order_release);
+        break;
+      }
+      case ShardCommand::Op::kWipe:
+        dhcp4::WipeLeases(*ctx.config, *ctx.shard, cmd->subnet_id, kWipeSlotsPerTurn, cmd->cursor,
+                          cmd->deleted, cmd->seq);
+        if (cmd->cursor < ctx.shard->slot_count()) {
+          ctx.running_command = cmd;  // more next turn
+          return work;
+        }
+        ctx.running_command = nullptr;
+        cmd->result = cmd->deleted > 0 ? 0 : 3;
+        cmd->text = "wiped";
+        cmd->done.store(true, std::memory_order_release);
+        break;
+    }
+  }
+  return work;
+}
+
 bool PollOnce(WorkerContext& ctx) {
   ctx.now_tsc = rte_rdtsc();
   ctx.now = ctx.base_unix + uint32_t((ctx.now_tsc - ctx.base_tsc) / ctx.tsc_hz);
@@ -329,6 +368,10 @@ bool PollOnce(WorkerContext& ctx) {
   work += DrainDispatched(ctx);
   work += ReleaseParked(ctx);
   work += DrainTxHandoffs(ctx);
+  if (ctx.commands != nullptr &&
+      (ctx.running_command != nullptr || ctx.commands->read_available() > 0)) [[unlikely]] {
+    work += RunShardCommands(ctx);
+  }
 
   if (ctx.now_tsc - ctx.last_drain > ctx.drain_tsc) FlushTx(ctx);
   if (work == 0 || ctx.now_tsc - ctx.last_expire > ctx.expire_tsc) Expire(ctx);
@@ -432,6 +475,8 @@ absl::StatusOr<std::unique_ptr<WorkerSet>> SetupWorkers(const WorkerSetup& setup
     auto outbox = std::make_unique<std::array<std::array<rte_mbuf*, kMaxBurstSize>, kMaxWorkers>>();
     ctx->outbox = outbox.get();
     set->outboxes_.push_back(std::move(outbox));
+    set->command_rings_.push_back(std::make_unique<ShardCommandRing>());
+    ctx->commands = set->command_rings_.back().get();
     absl::StatusOr<rte_ring*> in = make_ring(absl::StrCat("fl_disp_", w), dp.dispatch_ring_size);
     if (!in.ok()) return in.status();
     ctx->dispatch_in = *in;

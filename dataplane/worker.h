@@ -39,6 +39,7 @@
 #include "dataplane/dhcp4/server.h"
 #include "dataplane/park_queue.h"
 #include "dataplane/port.h"
+#include "dataplane/shard_command.h"
 #include "dataplane/wire.h"
 #include "leasedb/lease_shard.h"
 
@@ -101,6 +102,8 @@ struct alignas(64) WorkerContext {
   rte_ring* tx_in = nullptr;                          // replies to send on queues this worker owns
   std::array<rte_ring*, kMaxWorkers> dispatch_out{};  // every worker's dispatch_in
   rte_mempool* pool = nullptr;
+  ShardCommandRing* commands = nullptr;  // lease commands from the management thread
+  ShardCommand* running_command = nullptr;  // a wipe in progress
 
   // --- state ---
   leasedb::LeaseShard* shard = nullptr;
@@ -157,6 +160,7 @@ class WorkerSet {
   std::vector<void*> zmallocs_;
   std::vector<std::unique_ptr<std::array<std::array<rte_mbuf*, kMaxBurstSize>, kMaxWorkers>>>
       outboxes_;
+  std::vector<std::unique_ptr<ShardCommandRing>> command_rings_;
 };
 
 // Builds one context per worker: queue assignment, TX buffers, rings, park

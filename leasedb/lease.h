@@ -72,7 +72,10 @@ struct alignas(64) Lease {
   uint8_t client_id_len = 0;  // full length of the client-id (may exceed the inline part)
   uint8_t client_id[kInlineClientIdSize] = {};
   uint8_t flags = 0;  // kLeasePersisted: the store holds a record of this lease
-  uint8_t pad_[2] = {};
+  // The state the store holds for this lease (kFree: no record); kept by
+  // LeaseShard::Record so each change knows what it replaces (lease events).
+  LeaseState persisted_state = LeaseState::kFree;
+  uint8_t pad_ = 0;
 
   bool Matches(const ClientKey& key) const;
   // Same client identity as `other` (used when both come from the store).

@@ -17,6 +17,21 @@ const char* LeaseEventKindName(LeaseEventKind k) {
   return "unknown";
 }
 
+LeaseEventKind ClassifyChange(const ChangeRecord& r) {
+  if (r.op == ChangeOp::kDelete) return LeaseEventKind::kRemoved;
+  switch (r.lease.state) {
+    case LeaseState::kBound:
+      if (r.prev_state != LeaseState::kBound) return LeaseEventKind::kCreated;
+      return r.by_command ? LeaseEventKind::kUpdated : LeaseEventKind::kRenewed;
+    case LeaseState::kReleased: return LeaseEventKind::kReleased;
+    case LeaseState::kExpired: return LeaseEventKind::kExpired;
+    case LeaseState::kDeclined: return LeaseEventKind::kDeclined;
+    case LeaseState::kFree:
+    case LeaseState::kOffered: break;
+  }
+  return LeaseEventKind::kUpdated;  // not written by the server logic
+}
+
 size_t EncodeLeaseEvent(const LeaseEvent& e, uint8_t* p) {
   for (int i = 0; i < 8; ++i) p[i] = uint8_t(e.seq >> (8 * i));
   for (int i = 0; i < 4; ++i) p[8 + i] = uint8_t(e.time >> (8 * i));

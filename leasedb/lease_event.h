@@ -22,6 +22,7 @@
 #include <string>
 
 #include "leasedb/lease.h"
+#include "leasedb/lease_shard.h"
 
 namespace fastlease::leasedb {
 
@@ -43,6 +44,9 @@ struct LeaseEvent {
   LeaseState prev_state = LeaseState::kFree;  // as persisted before this change
   Lease lease;                                // as persisted by it (for removed: as it was)
 };
+
+// The event a change record becomes.
+LeaseEventKind ClassifyChange(const ChangeRecord& r);
 
 // seq, time, kind, prev_state, lease key, lease value.
 inline constexpr size_t kMaxLeaseEventSize = 14 + 12 + 18 + kMaxHwAddressSize + kInlineClientIdSize;

@@ -144,13 +144,17 @@ void LeaseShard::GrowIndex() {
   }
 }
 
-uint64_t LeaseShard::Record(ChangeOp op, Lease& lease) {
+uint64_t LeaseShard::Record(ChangeOp op, Lease& lease, bool by_command) {
+  ChangeRecord r;
+  r.prev_state = (lease.flags & kLeasePersisted) ? lease.persisted_state : LeaseState::kFree;
+  r.by_command = by_command;
   if (op == ChangeOp::kPut) {
     lease.flags |= kLeasePersisted;
+    lease.persisted_state = lease.state;
   } else {
     lease.flags &= uint8_t(~kLeasePersisted);
+    lease.persisted_state = LeaseState::kFree;
   }
-  ChangeRecord r;
   r.seq = next_seq_++;
   r.op = op;
   r.lease = lease;

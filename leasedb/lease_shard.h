@@ -36,6 +36,8 @@ struct ChangeRecord {
   uint64_t seq = 0;
   ChangeOp op = ChangeOp::kPut;
   Lease lease;
+  LeaseState prev_state = LeaseState::kFree;  // what the store held before
+  bool by_command = false;                    // made by a lease command, not a client
 };
 
 class LeaseShard {
@@ -76,8 +78,9 @@ class LeaseShard {
   // True if `n` more change records fit in the ring now.
   bool CanRecord(size_t n = 1) const { return ring_.write_available() >= n; }
   // Queues a change; returns its sequence number. Call CanRecord() first.
-  // Marks the lease persisted (kPut) or not (kDelete).
-  uint64_t Record(ChangeOp op, Lease& lease);
+  // Marks the lease persisted (kPut) or not (kDelete) and remembers the state
+  // written, so the next change of this lease knows what it replaces.
+  uint64_t Record(ChangeOp op, Lease& lease, bool by_command = false);
   uint64_t last_seq() const { return next_seq_ - 1; }
   // Highest sequence number the persister has made durable (acquire).
   uint64_t durable_seq() const { return durable_seq_.value.load(std::memory_order_acquire); }

@@ -6,10 +6,19 @@
 //        holder's.
 // Value: a versioned little-endian encoding of the Lease (EncodeLease).
 //
-// Write() applies one batch of change records as one WriteBatch; with
-// `sync` it returns only after the WAL is on stable storage. All rocksdb::Status
-// values are converted to absl::Status here. Write() is called by the persister
-// thread only; ForEach() before the persister starts.
+// Column families:
+//   default  the leases, keyed as above
+//   events   lease events (leasedb/lease_event.h), key = 8-byte big-endian seq;
+//            written in the same batch as the leases they describe
+//   index    client identity → lease key, for lookups by hw-address / client-id:
+//            'h' htype hlen hw… | lease key, and 'c' len cid[≤16] | lease key
+//
+// Write() applies one batch of change records (and their events and index
+// entries) as one WriteBatch; with `sync` it returns only after the WAL is on
+// stable storage. All rocksdb::Status values are converted to absl::Status here.
+// Write() and TrimEvents() are called by the persister thread only; ForEach()
+// before the persister starts; the lookups and ReadEvents() from any thread
+// (RocksDB reads are thread-safe; they see every completed Write()).
 #pragma once
 
 #include <functional>
@@ -17,14 +26,17 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "leasedb/lease.h"
+#include "leasedb/lease_event.h"
 #include "leasedb/lease_shard.h"
 
 namespace rocksdb {
 class DB;
+class ColumnFamilyHandle;
 }
 
 namespace fastlease::leasedb {
@@ -48,8 +60,33 @@ class LeaseStore {
                                                          const StoreOptions& options);
   ~LeaseStore();
 
-  // One WriteBatch for all `records` (kPut writes, kDelete removes).
-  absl::Status Write(std::span<const ChangeRecord> records);
+  // One WriteBatch for all `records` (kPut writes, kDelete removes). When
+  // `first_event_seq` is not 0, record i also becomes lease event
+  // first_event_seq + i stamped with `time`.
+  absl::Status Write(std::span<const ChangeRecord> records, uint64_t first_event_seq = 0,
+                     uint32_t time = 0);
+
+  // --- lease events ---
+  // Highest event seq stored (0 when none) and lowest (last + 1 when none).
+  uint64_t LastEventSeq() const;
+  uint64_t FirstEventSeq() const;
+  // Calls fn for events with seq >= from, ascending, at most `max`; returns how
+  // many. Stops early (DataLoss) at an undecodable event.
+  absl::StatusOr<size_t> ReadEvents(uint64_t from, size_t max,
+                                    const std::function<void(const LeaseEvent&)>& fn) const;
+  // Deletes the events with seq < `below`.
+  absl::Status TrimEvents(uint64_t below);
+
+  // --- lookups (any thread) ---
+  // The records for `address` (normally one; an old client's expired record may
+  // sit beside the current holder's).
+  absl::StatusOr<std::vector<Lease>> LeasesAt(uint32_t address) const;
+  // Records of the client with this hardware address / client-id (full bytes).
+  absl::StatusOr<std::vector<Lease>> LeasesByHwAddress(uint8_t htype,
+                                                       std::span<const uint8_t> hw) const;
+  absl::StatusOr<std::vector<Lease>> LeasesByClientId(std::span<const uint8_t> client_id) const;
+  // Up to `limit` records with address > `after` (0: from the start), in address order.
+  absl::StatusOr<std::vector<Lease>> Page(uint32_t after, bool from_start, size_t limit) const;
   // Every stored lease, in key order. Stops at the first undecodable value with
   // DataLoss naming its key.
   absl::Status ForEach(const std::function<void(const Lease&)>& fn) const;
@@ -58,8 +95,15 @@ class LeaseStore {
   uint64_t writes() const { return writes_; }
 
  private:
-  LeaseStore(rocksdb::DB* db, const StoreOptions& options) : db_(db), options_(options) {}
+  LeaseStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
+             const StoreOptions& options);
+  absl::StatusOr<std::vector<Lease>> ByIndexPrefix(const std::string& prefix,
+                                                   const std::function<bool(const Lease&)>& keep) const;
   rocksdb::DB* db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // default, events, index
+  rocksdb::ColumnFamilyHandle* leases_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* index_cf_ = nullptr;
   StoreOptions options_;
   uint64_t writes_ = 0;
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 
 namespace fastlease::leasedb {
 namespace {
@@ -10,12 +11,18 @@ namespace {
 constexpr uint32_t kMaxIdleSleepUs = 1000;
 }  // namespace
 
-Persister::Persister(LeaseStore& store, std::vector<LeaseShard*> shards, size_t max_batch)
+Persister::Persister(LeaseStore& store, std::vector<LeaseShard*> shards, size_t max_batch,
+                     uint64_t event_retention)
     : store_(store),
       shards_(std::move(shards)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       batch_(max_batch_),
-      last_seq_(shards_.size(), 0) {}
+      last_seq_(shards_.size(), 0),
+      event_retention_(std::max<uint64_t>(event_retention, 1)) {
+  const uint64_t last = store_.LastEventSeq();
+  next_event_ = last + 1;
+  last_event_.store(last, std::memory_order_release);
+}
 
 Persister::~Persister() { Stop(); }
 
@@ -47,14 +54,23 @@ absl::StatusOr<size_t> Persister::RunOnce() {
   }
   if (n == 0) return size_t{0};
   for (;;) {
-    absl::Status st = store_.Write(std::span<const ChangeRecord>(batch_.data(), n));
+    const uint32_t now = uint32_t(std::time(nullptr));
+    absl::Status st = store_.Write(std::span<const ChangeRecord>(batch_.data(), n), next_event_, now);
     if (st.ok()) break;
     errors_.fetch_add(1, std::memory_order_relaxed);
     std::fprintf(stderr, "fastlease: persister: %s; retrying\n", st.ToString().c_str());
     if (stop_.load(std::memory_order_acquire) && errors_.load() > 100) return st;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  next_event_ += n;
+  last_event_.store(next_event_ - 1, std::memory_order_release);
   for (size_t s = 0; s < shards_.size(); ++s) shards_[s]->PublishDurable(last_seq_[s]);
+  // Trim in steps of an eighth of the retention, not per batch: one range
+  // tombstone now and then.
+  if (next_event_ > event_retention_ + trimmed_below_ + std::max<uint64_t>(event_retention_ / 8, 64)) {
+    const uint64_t below = next_event_ - event_retention_;
+    if (store_.TrimEvents(below).ok()) trimmed_below_ = below;
+  }
   records_.fetch_add(n, std::memory_order_relaxed);
   batches_.fetch_add(1, std::memory_order_relaxed);
   return n;

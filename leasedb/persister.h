@@ -6,6 +6,10 @@
 // sync runs, new records pile up in the rings and go in the next batch.
 // A failed write is logged and retried; nothing is published until it succeeds,
 // so gated replies wait (their park queues are bounded).
+// Every record also becomes a lease event (leasedb/lease_event.h) numbered from
+// the store's last event + 1, in the same batch; last_event_seq() publishes the
+// newest one written. Events older than the newest `event_retention` are trimmed
+// from time to time (a control process away for longer is told of the gap).
 //
 //   Persister p(store, shards, 8192);
 //   p.Start();  ...  p.Stop();   // Stop drains everything still queued, then returns
@@ -24,7 +28,8 @@ namespace fastlease::leasedb {
 
 class Persister {
  public:
-  Persister(LeaseStore& store, std::vector<LeaseShard*> shards, size_t max_batch);
+  Persister(LeaseStore& store, std::vector<LeaseShard*> shards, size_t max_batch,
+            uint64_t event_retention = 1000000);
   ~Persister();
 
   void Start();
@@ -36,6 +41,8 @@ class Persister {
   uint64_t records_written() const { return records_.load(std::memory_order_relaxed); }
   uint64_t batches_written() const { return batches_.load(std::memory_order_relaxed); }
   uint64_t write_errors() const { return errors_.load(std::memory_order_relaxed); }
+  // Newest lease event in the store (acquire: its batch is written).
+  uint64_t last_event_seq() const { return last_event_.load(std::memory_order_acquire); }
 
  private:
   void Loop();
@@ -50,6 +57,10 @@ class Persister {
   std::atomic<uint64_t> records_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> errors_{0};
+  uint64_t event_retention_;
+  uint64_t next_event_ = 1;
+  uint64_t trimmed_below_ = 0;
+  std::atomic<uint64_t> last_event_{0};
 };
 
 }  // namespace fastlease::leasedb

@@ -105,6 +105,7 @@ absl::StatusOr<RecoveryStats> RecoverLeases(const ServerConfig& config,
     ++stats.records;
     Lease l = stored;
     l.flags = leasedb::kLeasePersisted;
+    l.persisted_state = stored.state;
     LeaseShard& shard = *shards[leasedb::ShardIndexOf(
         leasedb::HwAddressHash(l.htype, {l.hw, l.hlen}), n)];
     if (l.state == LeaseState::kOffered) {
@@ -149,6 +150,115 @@ absl::StatusOr<RecoveryStats> RecoverLeases(const ServerConfig& config,
   });
   if (!st.ok()) return st;
   return stats;
+}
+
+}  // namespace fastlease::dhcp4
+
+namespace fastlease::dhcp4 {
+namespace {
+
+bool Holds(leasedb::LeaseState s) {
+  return s == LeaseState::kOffered || s == LeaseState::kBound || s == LeaseState::kDeclined;
+}
+
+leasedb::ClientKey KeyOf(const Lease& l) {
+  leasedb::ClientKey k;
+  k.kind = l.kind;
+  k.htype = l.htype;
+  k.hw = {l.hw, l.hlen};
+  k.client_id = {l.client_id, std::min<size_t>(l.client_id_len, leasedb::kInlineClientIdSize)};
+  k.hash = l.key_hash;
+  return k;
+}
+
+LeaseCommandResult Error(const char* text) { return {1, text, 0}; }
+
+}  // namespace
+
+LeaseCommandResult AddLease(const ServerConfig& config, LeaseShard& shard, const Lease& wanted) {
+  const CompiledSubnet* s = config.SubnetById(wanted.subnet_id);
+  if (s == nullptr) return Error("no subnet with this subnet-id");
+  if (!s->Contains(wanted.address)) return Error("the address is not in the subnet");
+  if (config.IsReserved(wanted.address)) return Error("the address is reserved for a host");
+  if (!shard.CanRecord(2)) return Error("the lease change ring is full; try again");
+  Lease* l = shard.FindLike(wanted);
+  if (l != nullptr && l->address == wanted.address &&
+      (l->state == LeaseState::kBound || l->state == LeaseState::kDeclined)) {
+    return Error("a lease for this address already exists");
+  }
+  if (l != nullptr && l->state == LeaseState::kBound) {
+    return Error("the client already has a lease for another address");
+  }
+  const bool keeps_address = l != nullptr && l->address == wanted.address && Holds(l->state);
+  if (!keeps_address && !ClaimAddress(config, wanted.address)) {
+    return Error("the address is in use");
+  }
+  if (l == nullptr) {
+    l = shard.Insert(KeyOf(wanted));
+    l->client_id_len = wanted.client_id_len;
+  } else if (l->address != wanted.address && l->state != LeaseState::kFree) {
+    if (Holds(l->state)) FreeAddress(config, l->address);
+    if (l->flags & leasedb::kLeasePersisted) shard.Record(ChangeOp::kDelete, *l, true);
+  }
+  l->state = LeaseState::kBound;
+  l->address = wanted.address;
+  l->subnet_id = wanted.subnet_id;
+  l->valid = wanted.valid;
+  l->expire = wanted.expire;
+  return {0, "lease added", shard.Record(ChangeOp::kPut, *l, true)};
+}
+
+LeaseCommandResult UpdateLease(const ServerConfig& config, LeaseShard& shard,
+                               const Lease& wanted) {
+  const CompiledSubnet* s = config.SubnetById(wanted.subnet_id);
+  if (s == nullptr) return Error("no subnet with this subnet-id");
+  if (!s->Contains(wanted.address)) return Error("the address is not in the subnet");
+  Lease* l = shard.FindLike(wanted);
+  if (l == nullptr || l->address != wanted.address || l->state == LeaseState::kFree ||
+      l->state == LeaseState::kOffered) {
+    return {3, "no lease of this client at this address", 0};
+  }
+  if (!shard.CanRecord(1)) return Error("the lease change ring is full; try again");
+  if (!Holds(l->state) && !ClaimAddress(config, wanted.address)) {
+    return Error("the address is in use");
+  }
+  l->state = LeaseState::kBound;
+  l->subnet_id = wanted.subnet_id;
+  l->valid = wanted.valid;
+  l->expire = wanted.expire;
+  return {0, "lease updated", shard.Record(ChangeOp::kPut, *l, true)};
+}
+
+LeaseCommandResult DeleteLease(const ServerConfig& config, LeaseShard& shard, const Lease& stored) {
+  if (!shard.CanRecord(1)) return Error("the lease change ring is full; try again");
+  Lease* l = shard.FindLike(stored);
+  if (l != nullptr && l->address == stored.address && l->state != LeaseState::kFree) {
+    if (Holds(l->state)) FreeAddress(config, l->address);
+    uint64_t seq = 0;
+    if (l->flags & leasedb::kLeasePersisted) seq = shard.Record(ChangeOp::kDelete, *l, true);
+    shard.Erase(l);
+    return {0, "lease deleted", seq};
+  }
+  // The store holds a record the shard no longer tracks (an older address of a
+  // client that moved on): remove the record only.
+  Lease copy = stored;
+  copy.flags = leasedb::kLeasePersisted;
+  copy.persisted_state = stored.state;
+  return {0, "lease deleted", shard.Record(ChangeOp::kDelete, copy, true)};
+}
+
+void WipeLeases(const ServerConfig& config, LeaseShard& shard, uint32_t subnet_id,
+                uint32_t budget, uint32_t& cursor, uint64_t& deleted, uint64_t& last_seq) {
+  for (uint32_t n = 0; n < budget && cursor < shard.slot_count(); ++n, ++cursor) {
+    Lease& l = shard.slot(cursor);
+    if (l.state == LeaseState::kFree || l.state == LeaseState::kOffered) continue;
+    if (subnet_id != 0 && l.subnet_id != subnet_id) continue;
+    if (!shard.CanRecord(1)) return;  // resume here next turn
+    if (Holds(l.state)) FreeAddress(config, l.address);
+    if (l.flags & leasedb::kLeasePersisted) last_seq = shard.Record(ChangeOp::kDelete, l, true);
+    shard.Erase(&l);
+    ++deleted;
+  }
 }
 
 }  // namespace fastlease::dhcp4

@@ -136,3 +136,38 @@ absl::StatusOr<RecoveryStats> RecoverLeases(const ServerConfig& config,
                                             uint32_t now);
 
 }  // namespace fastlease::dhcp4
+
+namespace fastlease::dhcp4 {
+
+// ---- Lease commands (lease4-add, -update, -del, -wipe) ----
+// Run by the shard's owner lcore between bursts, on behalf of the management
+// thread, which has already looked the lease up in the store and picked the
+// shard (hash of htype+chaddr). `wanted` carries the identity (key_hash, kind,
+// htype, hw, client-id), the address, subnet id, valid lifetime and expiry.
+// Kea's result codes: 0 done, 1 error (text says why), 3 nothing to do.
+struct LeaseCommandResult {
+  int result = 0;
+  const char* text = "";
+  uint64_t seq = 0;  // change record to wait for before answering (0: none)
+};
+
+// Binds `wanted.address` to the client as a bound lease. Fails when the subnet
+// does not exist or does not contain the address, the address is reserved or in
+// use, or the client holds another bound lease.
+LeaseCommandResult AddLease(const ServerConfig& config, leasedb::LeaseShard& shard,
+                            const leasedb::Lease& wanted);
+// Rewrites the client's lease at `wanted.address` (lifetimes, expiry, subnet);
+// result 3 when this shard has no lease of that client at that address.
+LeaseCommandResult UpdateLease(const ServerConfig& config, leasedb::LeaseShard& shard,
+                               const leasedb::Lease& wanted);
+// Removes the lease `stored` (as read from the store): frees its address and
+// deletes its record.
+LeaseCommandResult DeleteLease(const ServerConfig& config, leasedb::LeaseShard& shard,
+                               const leasedb::Lease& stored);
+// Removes up to `budget` leases of subnet `subnet_id` (0: every subnet) from
+// slot `cursor` on; advances `cursor` (== shard.slot_count() when finished)
+// and `deleted`; `last_seq` is the last change recorded. Offers are left alone.
+void WipeLeases(const ServerConfig& config, leasedb::LeaseShard& shard, uint32_t subnet_id,
+                uint32_t budget, uint32_t& cursor, uint64_t& deleted, uint64_t& last_seq);
+
+}  // namespace fastlease::dhcp4

@@ -1,0 +1,127 @@
+// The management thread's command side: the commands fastlease-control
+// forwards over the dataplane link (docs/commands.md marks them "dataplane"),
+// and the address statistics kept from the lease event stream.
+//
+//   Management m(setup);
+//   m.Init();                 // before the workers launch: counts the shards' leases
+//   every tick: m.Poll();     // link I/O, pending lease commands, statistics
+//
+// Reads (lease4-get*, statistics, config-get) are answered at once, from the
+// lease store and the workers' stats blocks. Writes (lease4-add/update/del/wipe)
+// go to the owning worker through its ShardCommandRing and are answered once the
+// worker has applied them and the change is durable; pending ones are bounded
+// (kMaxPendingCommands) and time out after kCommandTimeout. Management thread
+// only; allocates; never blocks the workers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
+#include "dataplane/config_publisher.h"
+#include "dataplane/counters.h"
+#include "dataplane/link_server.h"
+#include "dataplane/shard_command.h"
+#include "leasedb/lease_shard.h"
+#include "leasedb/lease_store.h"
+#include "leasedb/persister.h"
+
+namespace fastlease::dataplane {
+
+inline constexpr size_t kMaxPendingCommands = 256;
+inline constexpr std::chrono::seconds kCommandTimeout{10};
+
+struct ManagementSetup {
+  leasedb::LeaseStore* store = nullptr;
+  leasedb::Persister* persister = nullptr;
+  std::vector<leasedb::LeaseShard*> shards;
+  std::vector<ShardCommandRing*> rings;  // one per worker, same order as shards
+  std::vector<StatsBlock>* stats = nullptr;
+  std::vector<unsigned> lcores;
+  const ConfigPublisher* publisher = nullptr;
+  std::string config_path;
+  std::string link_path;
+  std::string durability;
+  // Parses, validates and compiles `text`; publishes it when `apply`.
+  std::function<absl::Status(const std::string& text, const std::string& source, bool apply)>
+      apply_config;
+  // The running config's JSON text.
+  std::function<std::string()> running_config;
+  // Asks the main loop to shut down with this exit value.
+  std::function<void(int)> shutdown;
+};
+
+class Management {
+ public:
+  explicit Management(ManagementSetup setup);
+  ~Management();
+
+  // Starts listening on the link and counts the leases the shards hold (call
+  // before the workers run: it reads the shards).
+  absl::Status Init();
+  void Poll();
+  // Answers a request synchronously when it can; used by Poll and by tests.
+  // Returns the answer, or an empty string when the answer comes later.
+  std::string Execute(uint64_t id, const std::string& request);
+  // Sends what is queued on the link (shutdown).
+  void Flush();
+  // Every statistic by Kea name (reset baselines applied).
+  std::map<std::string, int64_t> Statistics() const;
+
+ private:
+  struct Pending;
+  struct SubnetGauges {
+    int64_t assigned = 0;
+    int64_t declined = 0;
+    int64_t cumulative_assigned = 0;
+    int64_t reclaimed = 0;
+    int64_t reclaimed_declined = 0;
+  };
+
+  std::string Dispatch(uint64_t id, const std::string& command, const nlohmann::json& args);
+  std::string StatusGet();
+  std::string StatisticGet(const nlohmann::json& args, bool all);
+  std::string StatisticReset(const nlohmann::json& args, bool all);
+  std::string ConfigGet();
+  std::string ConfigTestOrSet(const nlohmann::json& args, bool apply);
+  std::string ConfigReload();
+  std::string ConfigWrite(const nlohmann::json& args);
+  std::string LeaseGet(const nlohmann::json& args);
+  std::string LeaseGetAll(const nlohmann::json& args);
+  std::string LeaseGetPage(const nlohmann::json& args);
+  std::string LeaseGetByHw(const nlohmann::json& args);
+  std::string LeaseGetByClientId(const nlohmann::json& args);
+  std::string LeaseAddOrUpdate(uint64_t id, const nlohmann::json& args, bool update);
+  std::string LeaseDel(uint64_t id, const nlohmann::json& args);
+  std::string LeaseWipe(uint64_t id, const nlohmann::json& args);
+
+  uint32_t ShardFor(const leasedb::Lease& l) const;
+  // Queues `cmds` to their shards; answers later via `finish`. Returns an
+  // immediate error answer when the pending table or a ring is full.
+  std::string Submit(uint64_t id, std::unique_ptr<Pending> p);
+  void PollPending();
+  void UpdateGauges();
+  void Answer(uint64_t id, const std::string& json);
+
+  ManagementSetup s_;
+  std::unique_ptr<LinkServer> link_;
+  std::vector<std::unique_ptr<Pending>> pending_;
+  std::vector<std::unique_ptr<ShardCommand>> orphans_;  // timed out; freed once done
+  std::map<uint32_t, SubnetGauges> gauges_;
+  uint64_t gauge_cursor_ = 0;  // last event folded into gauges_
+  std::map<std::string, int64_t> baselines_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  uint64_t commands_ = 0;
+};
+
+// Kea's JSON shape of a lease (docs/commands.md).
+nlohmann::json LeaseToJson(const leasedb::Lease& l);
+
+}  // namespace fastlease::dataplane
