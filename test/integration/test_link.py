@@ -218,6 +218,9 @@ def test_dataplane_serves_without_control_and_survives_link_abuse(netlinks, data
     second.close()
     assert ctl.command({"command": "status-get"})["result"] == 0
     ctl.close()
+    end = time.monotonic() + 5
+    while "closed by the control process" not in dp.log() and time.monotonic() < end:
+        time.sleep(0.05)
     # Garbage on the link: disconnected, still serving DHCP.
     bad = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     bad.connect(str(path))
