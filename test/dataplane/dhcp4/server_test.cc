@@ -543,6 +543,90 @@ TEST_F(ServerTest, RecoveryRebuildsShardsAndBitmapsFromTheStore) {
 namespace fastlease::dhcp4 {
 namespace {
 
+// ---- lease commands (lease4-add / -update / -del / -wipe) ----
+
+leasedb::Lease Wanted(std::array<uint8_t, 6> mac, uint32_t addr, uint32_t subnet = 1) {
+  leasedb::Lease l;
+  l.SetIdentity(leasedb::ClientKey::Make(1, mac, {}, true));
+  l.address = addr;
+  l.subnet_id = subnet;
+  l.valid = 1000;
+  l.expire = kNow + 1000;
+  return l;
+}
+
+TEST_F(ServerTest, AddedLeaseIsBoundDurableAndServedToItsClient) {
+  const auto mac = Mac(0x30);
+  const LeaseCommandResult r = AddLease(*cfg_, shard_, Wanted(mac, Ip(192, 0, 2, 107)));
+  ASSERT_EQ(r.result, 0) << r.text;
+  EXPECT_EQ(r.seq, shard_.last_seq());
+  ASSERT_NE(LeaseOf(mac), nullptr);
+  EXPECT_EQ(LeaseOf(mac)->state, leasedb::LeaseState::kBound);
+  // The address is out of the pool: nobody else is offered it.
+  // 10 in the pool, 105 reserved, 107 added: 8 left for others.
+  for (int i = 0; i < 8; ++i) EXPECT_NE(Dora(Mac(0x40 + i)), Ip(192, 0, 2, 107));
+  EXPECT_EQ(Send(ClientPacket(MessageType::kDiscover, Mac(0x4f))).outcome, Outcome::kDrop);
+  // Its client gets it.
+  Send(ClientPacket(MessageType::kDiscover, mac));
+  EXPECT_EQ(reply_.yiaddr(), Ip(192, 0, 2, 107));
+}
+
+TEST_F(ServerTest, AddLeaseRefusesBadSubnetsTakenAndReservedAddresses) {
+  EXPECT_EQ(AddLease(*cfg_, shard_, Wanted(Mac(1), Ip(192, 0, 2, 107), 99)).result, 1);
+  EXPECT_EQ(AddLease(*cfg_, shard_, Wanted(Mac(1), Ip(10, 1, 0, 12), 1)).result, 1);
+  EXPECT_STREQ(AddLease(*cfg_, shard_, Wanted(Mac(1), Ip(192, 0, 2, 105))).text,
+               "the address is reserved for a host");
+  const uint32_t taken = Dora(Mac(2));
+  EXPECT_STREQ(AddLease(*cfg_, shard_, Wanted(Mac(1), taken)).text, "the address is in use");
+  EXPECT_STREQ(AddLease(*cfg_, shard_, Wanted(Mac(2), Ip(192, 0, 2, 108))).text,
+               "the client already has a lease for another address");
+  EXPECT_STREQ(AddLease(*cfg_, shard_, Wanted(Mac(2), taken)).text,
+               "a lease for this address already exists");
+}
+
+TEST_F(ServerTest, UpdateRewritesLifetimesAndDeleteFreesTheAddress) {
+  const auto mac = Mac(0x31);
+  const uint32_t a = Dora(mac);
+  leasedb::Lease w = Wanted(mac, a);
+  w.valid = 50;
+  w.expire = kNow + 50;
+  EXPECT_EQ(UpdateLease(*cfg_, shard_, w).result, 0);
+  EXPECT_EQ(LeaseOf(mac)->valid, 50u);
+  EXPECT_EQ(UpdateLease(*cfg_, shard_, Wanted(Mac(0x32), a)).result, 3);  // not that client's
+
+  const LeaseCommandResult d = DeleteLease(*cfg_, shard_, *LeaseOf(mac));
+  EXPECT_EQ(d.result, 0);
+  EXPECT_EQ(d.seq, shard_.last_seq());
+  EXPECT_EQ(LeaseOf(mac), nullptr);
+  // The address is free again: a new client can be given it.
+  EXPECT_EQ(AddLease(*cfg_, shard_, Wanted(Mac(0x33), a)).result, 0);
+}
+
+TEST_F(ServerTest, WipeRemovesOneSubnetsLeasesAcrossTurnsAndLeavesOffers) {
+  for (int i = 0; i < 5; ++i) Dora(Mac(0x50 + i));
+  ASSERT_EQ(AddLease(*cfg_, shard_, Wanted(Mac(0x60), Ip(10, 1, 0, 15), 2)).result, 0);
+  Send(ClientPacket(MessageType::kDiscover, Mac(0x61)));  // an offer
+  DrainRing();
+  uint32_t cursor = 0;
+  uint64_t deleted = 0;
+  uint64_t seq = 0;
+  WipeLeases(*cfg_, shard_, 1, 2, cursor, deleted, seq);  // a small budget: partial
+  EXPECT_EQ(cursor, 2u);
+  while (cursor < shard_.slot_count()) WipeLeases(*cfg_, shard_, 1, 2, cursor, deleted, seq);
+  EXPECT_EQ(deleted, 5u);
+  EXPECT_EQ(seq, shard_.last_seq());
+  EXPECT_NE(LeaseOf(Mac(0x60)), nullptr);  // subnet 2 untouched
+  ASSERT_NE(LeaseOf(Mac(0x61)), nullptr);
+  EXPECT_EQ(LeaseOf(Mac(0x61))->state, leasedb::LeaseState::kOffered);
+  leasedb::ChangeRecord out[16];
+  EXPECT_EQ(shard_.DrainChanges(out, 16), 5u);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(out[i].op, leasedb::ChangeOp::kDelete);
+    EXPECT_TRUE(out[i].by_command);
+    EXPECT_EQ(out[i].prev_state, leasedb::LeaseState::kBound);
+  }
+}
+
 TEST(ClientKeyHint, MatchesTheKeyTheServerLooksUp) {
   const auto mac = testing::Mac(9);
   auto plain = testing::ClientPacket(MessageType::kDiscover, mac).Bytes();
