@@ -40,6 +40,8 @@ namespace fastlease::dataplane {
   X(kReleased, "released")               /* parked replies sent */                \
   X(kLeasesReclaimed, "leases_reclaimed")                                         \
   X(kConfigAdopted, "config_adopted")    /* reloaded configs picked up */         \
+  X(kPunted, "punted")                   /* handed to the control plane */        \
+  X(kInjected, "injected")               /* frames sent for the control plane */  \
   X(kIdleSleeps, "idle_sleeps")
 
 // Drops that belong to the worker rather than to a protocol stage.
@@ -52,7 +54,8 @@ namespace fastlease::dataplane {
   X(kReplyBuildFailed, "reply_build_failed") /* headers + payload did not fit */      \
   X(kTxHandoffFull, "tx_handoff_full")       /* queue owner's TX ring full */         \
   X(kTxFailed, "tx_failed")                  /* the PMD refused a TX buffer flush */  \
-  X(kNoPort, "no_port")                      /* mbuf from an unknown port */
+  X(kNoPort, "no_port")                      /* mbuf from an unknown port */          \
+  X(kPuntRingFull, "punt_ring_full")         /* management thread not keeping up */
 
 enum class WorkerEvent : uint8_t {
 #define FASTLEASE_X(name, str) name,

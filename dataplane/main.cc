@@ -353,7 +353,12 @@ bool Dataplane::Start(const char* program) {
   ms.store = store_.get();
   ms.persister = persister_.get();
   ms.shards = shard_ptrs;
-  for (auto& ctx : workers_->contexts()) ms.rings.push_back(ctx->commands);
+  for (auto& ctx : workers_->contexts()) {
+    ms.rings.push_back(ctx->commands);
+    ms.punts.push_back({ctx->punt_out, ctx->inject_in, ctx->lcore});
+  }
+  ms.pool = pool_;
+  ms.port_count = uint16_t(ports_.size());
   ms.stats = stats_.get();
   ms.lcores = lcores_;
   ms.publisher = publisher_.get();

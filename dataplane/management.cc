@@ -1,9 +1,12 @@
 #include "dataplane/management.h"
 
 #include <arpa/inet.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -13,6 +16,7 @@
 #include "dataplane/dhcp4/server_config.h"
 #include "dataplane/log.h"
 #include "dataplane/stats.h"
+#include "dataplane/worker.h"
 
 namespace fastlease::dataplane {
 
@@ -168,7 +172,9 @@ absl::Status Management::Init() {
     std::string answer = Execute(id, request);
     if (!answer.empty()) Answer(id, answer);
   };
-  cb.on_inject = [](const link::PuntHeader&, std::span<const uint8_t>) {};
+  cb.on_inject = [this](const link::PuntHeader& h, std::span<const uint8_t> frame) {
+    Inject(h, frame);
+  };
   absl::StatusOr<std::unique_ptr<LinkServer>> link = LinkServer::Listen(s_.link_path, s_.store, cb);
   if (!link.ok()) return link.status();
   link_ = *std::move(link);
@@ -180,8 +186,58 @@ void Management::Answer(uint64_t id, const std::string& json_text) {
   if (link_) link_->Answer(id, json_text);
 }
 
+void Management::DrainPunts() {
+  rte_mbuf* burst[64];
+  for (const ManagementPunt& p : s_.punts) {
+    if (p.punt == nullptr) continue;
+    const unsigned n = rte_ring_sc_dequeue_burst(p.punt, reinterpret_cast<void**>(burst), 64, nullptr);
+    for (unsigned i = 0; i < n; ++i) {
+      rte_mbuf* m = burst[i];
+      link::PuntHeader h;
+      h.port = static_cast<const PacketMeta*>(rte_mbuf_to_priv(m))->port_index;
+      h.reason = kPuntLeaseQuery;
+      h.lcore = p.lcore;
+      const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
+      if (link_ && link_->Punt(h, frame)) {
+        ++punts_sent_;
+      } else {
+        ++punts_dropped_;
+      }
+      rte_pktmbuf_free(m);
+    }
+  }
+}
+
+void Management::Inject(const link::PuntHeader& h, std::span<const uint8_t> frame) {
+  if (h.port >= s_.port_count || s_.punts.empty() || frame.size() < 14 || frame.size() > 1514) {
+    ++inject_dropped_;
+    return;
+  }
+  rte_mbuf* m = rte_pktmbuf_alloc(s_.pool);
+  if (m == nullptr) {
+    ++inject_dropped_;
+    return;
+  }
+  uint8_t* data = reinterpret_cast<uint8_t*>(rte_pktmbuf_append(m, uint16_t(frame.size())));
+  if (data == nullptr) {
+    rte_pktmbuf_free(m);
+    ++inject_dropped_;
+    return;
+  }
+  std::memcpy(data, frame.data(), frame.size());
+  static_cast<PacketMeta*>(rte_mbuf_to_priv(m))->port_index = uint8_t(h.port);
+  const ManagementPunt& target = s_.punts[0];  // any worker can send on any port
+  if (rte_ring_mp_enqueue(target.inject, m) != 0) {
+    rte_pktmbuf_free(m);
+    ++inject_dropped_;
+    return;
+  }
+  ++injected_;
+}
+
 void Management::Poll() {
   UpdateGauges();
+  DrainPunts();
   PollPending();
   if (link_) link_->Poll(s_.persister->last_event_seq());
 }
@@ -289,6 +345,8 @@ std::string Management::StatusGet() {
                        {"gaps", link_ ? link_->gaps_reported() : 0}};
   a["control-link"] = {{"path", s_.link_path}, {"connections", link_ ? link_->connections() : 0}};
   a["commands"] = commands_;
+  a["punt"] = {{"sent", punts_sent_}, {"dropped-no-control", punts_dropped_},
+               {"injected", injected_}, {"inject-dropped", inject_dropped_}};
   return Result(0, "Server is running.", a);
 }
 

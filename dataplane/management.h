@@ -33,10 +33,19 @@
 #include "leasedb/lease_store.h"
 #include "leasedb/persister.h"
 
+struct rte_ring;
+struct rte_mempool;
+
 namespace fastlease::dataplane {
 
 inline constexpr size_t kMaxPendingCommands = 256;
 inline constexpr std::chrono::seconds kCommandTimeout{10};
+
+struct ManagementPunt {
+  rte_ring* punt = nullptr;    // worker → management
+  rte_ring* inject = nullptr;  // management → worker
+  unsigned lcore = 0;
+};
 
 struct ManagementSetup {
   leasedb::LeaseStore* store = nullptr;
@@ -45,6 +54,9 @@ struct ManagementSetup {
   std::vector<ShardCommandRing*> rings;  // one per worker, same order as shards
   std::vector<StatsBlock>* stats = nullptr;
   std::vector<unsigned> lcores;
+  std::vector<ManagementPunt> punts;  // one per worker
+  rte_mempool* pool = nullptr;        // for injected frames
+  uint16_t port_count = 0;
   const ConfigPublisher* publisher = nullptr;
   std::string config_path;
   std::string link_path;
@@ -108,6 +120,9 @@ class Management {
   std::string Submit(uint64_t id, std::unique_ptr<Pending> p);
   void PollPending();
   void UpdateGauges();
+  // Punted packets → the control link (dropped and counted when none is connected).
+  void DrainPunts();
+  void Inject(const link::PuntHeader& h, std::span<const uint8_t> frame);
   void Answer(uint64_t id, const std::string& json);
 
   ManagementSetup s_;
@@ -119,6 +134,10 @@ class Management {
   std::map<std::string, int64_t> baselines_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   uint64_t commands_ = 0;
+  uint64_t punts_sent_ = 0;
+  uint64_t punts_dropped_ = 0;  // no control process connected
+  uint64_t injected_ = 0;
+  uint64_t inject_dropped_ = 0;  // bad port, no mbuf, or ring full
 };
 
 // Kea's JSON shape of a lease (docs/commands.md).

@@ -69,8 +69,44 @@ uint32_t DrainTxHandoffs(WorkerContext& ctx) {
 
 // --- DHCP ---
 
+// Message types the fast path does not answer but the control plane may.
+constexpr uint8_t kLeaseQueryType = 10;  // RFC 4388
+
+// Hands `m` to the management thread for the control plane. Consumes `m`.
+void Punt(WorkerContext& ctx, rte_mbuf* m) {
+  if (unlikely(ctx.punt_out == nullptr || rte_ring_sp_enqueue(ctx.punt_out, m) != 0)) {
+    ctx.counters.Count(WorkerDrop::kPuntRingFull);
+    rte_pktmbuf_free(m);
+    return;
+  }
+  ctx.counters.Count(WorkerEvent::kPunted);
+}
+
+// Frames the control plane asked to send (port in PacketMeta).
+uint32_t DrainInjected(WorkerContext& ctx) {
+  if (ctx.inject_in == nullptr) return 0;
+  rte_mbuf** pkts = ctx.burst.data();
+  const unsigned n =
+      rte_ring_sc_dequeue_burst(ctx.inject_in, reinterpret_cast<void**>(pkts), ctx.burst_size, nullptr);
+  for (unsigned i = 0; i < n; ++i) {
+    const uint8_t pi = Meta(pkts[i])->port_index;
+    if (unlikely(pi >= ctx.port_count)) {
+      rte_pktmbuf_free(pkts[i]);
+      ctx.counters.Count(WorkerDrop::kNoPort);
+      continue;
+    }
+    ctx.counters.Count(WorkerEvent::kInjected);
+    Tx(ctx, pi, pkts[i]);
+  }
+  return n;
+}
+
 // Handles the request in `m`, already parsed into ctx.msg. Consumes `m`.
 void HandleRequest(WorkerContext& ctx, rte_mbuf* m) {
+  if (unlikely(uint8_t(ctx.msg.type()) == kLeaseQueryType)) {
+    Punt(ctx, m);
+    return;
+  }
   const PacketMeta& meta = *Meta(m);
   const FrameInfo& info = meta.info;
   const uint8_t pi = meta.port_index;
@@ -368,6 +404,7 @@ bool PollOnce(WorkerContext& ctx) {
   work += DrainDispatched(ctx);
   work += ReleaseParked(ctx);
   work += DrainTxHandoffs(ctx);
+  work += DrainInjected(ctx);
   if (ctx.commands != nullptr &&
       (ctx.running_command != nullptr || ctx.commands->read_available() > 0)) [[unlikely]] {
     work += RunShardCommands(ctx);
@@ -480,6 +517,12 @@ absl::StatusOr<std::unique_ptr<WorkerSet>> SetupWorkers(const WorkerSetup& setup
     absl::StatusOr<rte_ring*> in = make_ring(absl::StrCat("fl_disp_", w), dp.dispatch_ring_size);
     if (!in.ok()) return in.status();
     ctx->dispatch_in = *in;
+    absl::StatusOr<rte_ring*> punt = make_ring(absl::StrCat("fl_punt_", w), kPuntRingSize);
+    if (!punt.ok()) return punt.status();
+    ctx->punt_out = *punt;
+    absl::StatusOr<rte_ring*> inject = make_ring(absl::StrCat("fl_inj_", w), kInjectRingSize);
+    if (!inject.ok()) return inject.status();
+    ctx->inject_in = *inject;
     set->contexts_.push_back(std::move(ctx));
   }
   bool any_shared = false;

@@ -6,7 +6,7 @@
 // One loop turn (PollOnce):
 //   adopt a newly published config  →  rx_burst on each of the worker's queues
 //   → prefetch → wire parse (ARP and ICMP echo answered in place)
-//   → DHCP parse → ShardOf: own shard handled now, others' sent to their
+//   → DHCP parse (DHCPLEASEQUERY punted to the control plane) → ShardOf: own shard handled now, others' sent to their
 //     owner's dispatch ring (multi-producer, one per worker)
 //   → dispatch ring in → handle: HandleDhcp4 → reply built in a fresh mbuf
 //     → kSend: TX buffer; kSendWhenDurable: park queue
@@ -51,6 +51,12 @@ struct rte_eth_dev_tx_buffer;
 namespace fastlease::dataplane {
 
 inline constexpr uint32_t kMaxBurstSize = 256;
+// Punt and inject rings per worker: a full punt ring drops (drop_punt_full);
+// a full inject ring makes the management thread drop the frame and count it.
+inline constexpr uint32_t kPuntRingSize = 1024;
+inline constexpr uint32_t kInjectRingSize = 256;
+// Why a packet was punted (link::PuntHeader::reason).
+inline constexpr uint16_t kPuntLeaseQuery = 1;  // DHCPLEASEQUERY (RFC 4388)
 // Empty loop turns before the worker starts sleeping.
 inline constexpr uint32_t kIdleTurnsBeforeSleep = 64;
 // Parked replies wait at most this long for durability at shutdown.
@@ -103,6 +109,8 @@ struct alignas(64) WorkerContext {
   std::array<rte_ring*, kMaxWorkers> dispatch_out{};  // every worker's dispatch_in
   rte_mempool* pool = nullptr;
   ShardCommandRing* commands = nullptr;  // lease commands from the management thread
+  rte_ring* punt_out = nullptr;   // packets for the control plane (→ management thread)
+  rte_ring* inject_in = nullptr;  // frames from the control plane to send (PacketMeta port)
   ShardCommand* running_command = nullptr;  // a wipe in progress
 
   // --- state ---

@@ -98,7 +98,7 @@ struct EventGap {
 struct PuntHeader {
   uint16_t port = 0;    // dataplane port index (order of Dataplane/ports)
   uint16_t reason = 0;  // why it was punted (Punt); 0 for Inject
-  uint32_t lcore = 0;   // worker that punted it / that should send it (Inject: any)
+  uint32_t lcore = 0;   // lcore of the worker that punted it (Inject: ignored)
 };
 inline constexpr size_t kPuntHeaderSize = 8;
 

@@ -163,7 +163,7 @@ ParseError Parse(std::span<const uint8_t> bytes, Dhcp4Message& out) {
 
   if (out.Has(opt::kMessageType)) {
     const auto t = out.Option(opt::kMessageType);
-    if (t.size() != 1 || t[0] < 1 || t[0] > 8) [[unlikely]] {
+    if (t.size() != 1 || t[0] < 1 || t[0] > kMaxMessageType) [[unlikely]] {
       return ParseError::kBadMessageType;
     }
     out.type_ = static_cast<MessageType>(t[0]);

@@ -36,7 +36,7 @@ namespace fastlease::dhcp4 {
   X(kTruncatedOption, "truncated_option")   /* code or length past the end */  \
   X(kBadOverload, "bad_overload")           /* option 52 malformed or nested */ \
   X(kOptionTooLong, "option_too_long")      /* concatenation exceeds scratch */ \
-  X(kBadMessageType, "bad_message_type")    /* option 53 not 1 byte 1..8 */
+  X(kBadMessageType, "bad_message_type")    /* option 53 not 1 byte 1..18 */
 
 enum class ParseError : uint8_t {
 #define FASTLEASE_X(name, str) name,

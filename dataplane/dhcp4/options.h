@@ -42,6 +42,10 @@ enum class MessageType : uint8_t {
   kRelease = 7,
   kInform = 8,
 };
+// The highest message type IANA has assigned (RFC 4388 leasequery is 10..13,
+// RFC 6926/7724 go to 18). The parser accepts 1..kMaxMessageType; the server
+// answers 1..8 and the worker punts DHCPLEASEQUERY to the control plane.
+inline constexpr uint8_t kMaxMessageType = 18;
 
 namespace opt {
 inline constexpr uint8_t kPad = 0;

@@ -12,7 +12,7 @@ import struct
 import time
 
 MAGIC = 0x314B4C46
-HELLO, HELLO_ACK, COMMAND, ANSWER, LEASE_EVENTS, EVENT_ACK, EVENT_GAP = 1, 2, 3, 4, 5, 6, 7
+HELLO, HELLO_ACK, COMMAND, ANSWER, LEASE_EVENTS, EVENT_ACK, EVENT_GAP, PUNT, INJECT = range(1, 10)
 KINDS = {1: "created", 2: "renewed", 3: "updated", 4: "released", 5: "expired", 6: "declined",
          7: "removed"}
 STATES = {0: "free", 1: "offered", 2: "bound", 3: "expired", 4: "released", 5: "declined"}
@@ -61,6 +61,7 @@ class DataplaneLink:
         self.gaps = []
         self.answers = {}
         self.partial = {}
+        self.punts = []
         self.sock.send(frame([(HELLO, 0, struct.pack("<HHIQ", 1, 0, 0, resume_seq))]))
         self.hello_ack = None
         while self.hello_ack is None:
@@ -86,6 +87,10 @@ class DataplaneLink:
                 self.answers[mid] = json.loads(payload)
             elif mtype == EVENT_GAP:
                 self.gaps.append(struct.unpack("<QQ", payload))
+            elif mtype == PUNT:
+                port, reason, lcore = struct.unpack_from("<HHI", payload, 0)
+                self.punts.append({"port": port, "reason": reason, "lcore": lcore,
+                                   "frame": payload[8:]})
             elif mtype == LEASE_EVENTS:
                 pos = 0
                 while pos < len(payload):
@@ -103,6 +108,18 @@ class DataplaneLink:
                 raise TimeoutError("no answer to %r" % request)
             self._read_one()
         return self.answers.pop(mid)
+
+    def inject(self, port, frame_bytes):
+        self.sock.send(frame([(INJECT, 0, struct.pack("<HHI", port, 0, 0) + frame_bytes)]))
+
+    def wait_punts(self, count, timeout=10):
+        end = time.monotonic() + timeout
+        while len(self.punts) < count and time.monotonic() < end:
+            try:
+                self._read_one()
+            except socket.timeout:
+                break
+        return self.punts
 
     def ack(self, seq):
         self.sock.send(frame([(EVENT_ACK, 0, struct.pack("<Q", seq))]))

@@ -233,3 +233,57 @@ def test_dataplane_serves_without_control_and_survives_link_abuse(netlinks, data
     assert dora(link, tmp_path, "04:aa")[0] == 1
     assert connect(dp).command({"command": "status-get"})["result"] == 0
     assert "protocol error" in dp.log()
+
+
+LEASEQUERY = r"""
+from scapy.all import Ether, IP, UDP, BOOTP, DHCP, sendp
+import sys
+sendp(Ether(src="02:77:00:00:00:01", dst="ff:ff:ff:ff:ff:ff") /
+      IP(src="192.0.2.77", dst="192.0.2.1") / UDP(sport=67, dport=67) /
+      BOOTP(op=1, chaddr=bytes.fromhex("027700000001"), ciaddr="192.0.2.150",
+            giaddr="192.0.2.77") /
+      DHCP(options=[("message-type", 10), "end"]), iface=sys.argv[1], verbose=False)
+"""
+
+CAPTURE = r"""
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x88b5))
+s.bind((sys.argv[1], 0))
+s.settimeout(10)
+print("ready", flush=True)
+while True:
+    data = s.recv(2000)
+    if data[12:14] == b"\x88\xb5":
+        print(data[14:30].decode(), flush=True)
+        break
+"""
+
+
+def test_leasequery_is_punted_and_injected_frames_go_out(netlinks, dataplane):
+    import subprocess
+    link = netlinks()
+    dp = dataplane([link])
+    ctl = connect(dp)
+    link.run("/usr/bin/python3", "-c", LEASEQUERY, link.peer)
+    punts = ctl.wait_punts(1)
+    assert len(punts) == 1, punts
+    assert punts[0]["port"] == 0 and punts[0]["reason"] == 1
+    frame = punts[0]["frame"]
+    assert frame[12:14] == b"\x08\x00" and frame[6:12] == bytes.fromhex("027700000001")
+    # The DHCP message type option (53) says LEASEQUERY.
+    assert b"\x35\x01\x0a" in frame[14 + 20 + 8 + 236:]
+    status = ctl.command({"command": "status-get"})["arguments"]
+    assert status["punt"]["sent"] == 1
+
+    cap = link.popen("/usr/bin/python3", "-c", CAPTURE, link.peer, stdout=subprocess.PIPE,
+                     text=True)
+    assert cap.stdout.readline().strip() == "ready"
+    payload = b"fastlease-inject"
+    ctl.inject(0, b"\xff" * 6 + bytes.fromhex(link.host_mac.replace(":", "")) + b"\x88\xb5" +
+               payload + b"\0" * 30)
+    assert cap.stdout.readline().strip() == payload.decode()
+    cap.wait(5)
+    ctl.inject(7, b"\xff" * 60)  # no such port: dropped and counted
+    time.sleep(0.2)
+    status = ctl.command({"command": "status-get"})["arguments"]
+    assert status["punt"]["injected"] == 1 and status["punt"]["inject-dropped"] == 1

@@ -499,7 +499,7 @@ TEST(MalformedTest, BytesAfterEndAreIgnored) {
 
 TEST(MalformedTest, MessageTypeLengthAndValue) {
   auto m = NewMessage();
-  const Bytes bad[] = {{}, {1, 1}, {0}, {9}, {255}};
+  const Bytes bad[] = {{}, {1, 1}, {0}, {19}, {255}};
   for (const Bytes& data : bad) {
     MessageBytes mb;
     mb.Opt(opt::kMessageType, data).End();
