@@ -3,7 +3,9 @@
 #include <cstring>
 
 #include <rocksdb/db.h>
+#include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
+#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -96,9 +98,15 @@ absl::StatusOr<std::unique_ptr<LeaseStore>> LeaseStore::Open(const std::string& 
   rocksdb::BlockBasedTableOptions t;
   t.block_size = 16 << 10;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  // The index takes one random-key insert per change: a hashed memtable keeps
+  // it O(1) (a skiplist insert of a random key costs several cache misses).
+  o.allow_concurrent_memtable_write = false;  // required by the hashed memtable
   rocksdb::ColumnFamilyOptions cf(o);
+  rocksdb::ColumnFamilyOptions index_cf(o);
+  index_cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(9));
+  index_cf.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 20));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
-      {rocksdb::kDefaultColumnFamilyName, cf}, {"events", cf}, {"index", cf}};
+      {rocksdb::kDefaultColumnFamilyName, cf}, {"events", cf}, {"index", index_cf}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   absl::Status s = FromRocks(rocksdb::DB::Open(rocksdb::DBOptions(o), path, descriptors, &handles, &db),
@@ -128,73 +136,79 @@ namespace {
 void AppendBigEndian(std::string& s, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) s.push_back(char(uint8_t(v >> (8 * i))));
 }
-
-std::string HwIndexPrefix(uint8_t htype, std::span<const uint8_t> hw) {
-  std::string k;
-  k.push_back('h');
-  k.push_back(char(htype));
-  k.push_back(char(uint8_t(hw.size())));
-  k.append(reinterpret_cast<const char*>(hw.data()), hw.size());
-  return k;
+void PutBigEndian(uint8_t* p, uint64_t v, int bytes) {
+  for (int i = 0; i < bytes; ++i) p[i] = uint8_t(v >> (8 * (bytes - 1 - i)));
 }
 
-std::string ClientIdIndexPrefix(std::span<const uint8_t> client_id) {
-  std::string k;
-  k.push_back('c');
-  k.push_back(char(uint8_t(client_id.size())));
-  const size_t inline_size = std::min(client_id.size(), kInlineClientIdSize);
-  k.append(reinterpret_cast<const char*>(client_id.data()), inline_size);
+// Index keys: tag, 8-byte big-endian hash, lease key. 'k': the lease's key hash
+// (its client-id's or its htype+hw's); 'h': htype+hw hash of a lease keyed by
+// client-id, so it is found by hardware address too.
+constexpr size_t kIndexKeySize = 1 + 8 + kLeaseKeySize;
+constexpr size_t kIndexPrefixSize = 9;
+void IndexKey(uint8_t* out, char tag, uint64_t hash, const uint8_t* lease_key) {
+  out[0] = uint8_t(tag);
+  PutBigEndian(out + 1, hash, 8);
+  std::memcpy(out + 9, lease_key, kLeaseKeySize);
+}
+std::string IndexPrefix(char tag, uint64_t hash) {
+  std::string k(1, tag);
+  AppendBigEndian(k, hash, 8);
   return k;
 }
 
 rocksdb::Slice AsSlice(const std::string& s) { return rocksdb::Slice(s.data(), s.size()); }
+rocksdb::Slice AsSlice(const uint8_t* p, size_t n) {
+  return rocksdb::Slice(reinterpret_cast<const char*>(p), n);
+}
 
 }  // namespace
 
 absl::Status LeaseStore::Write(std::span<const ChangeRecord> records, uint64_t first_event_seq,
                                uint32_t time) {
   if (records.empty()) return absl::OkStatus();
-  rocksdb::WriteBatch batch(records.size() * 160);
+  rocksdb::WriteBatch batch(records.size() * 192);
   uint8_t key[kLeaseKeySize];
   uint8_t value[kMaxLeaseValueSize];
-  uint8_t event[kMaxLeaseEventSize];
-  std::string hw_key;
-  std::string cid_key;
+  uint8_t event_key[8];
+  // All of the batch's events in one value under the first one's seq: one
+  // sequential insert per batch instead of one per record.
+  event_buf_.assign(4, '\0');
+  uint8_t by_key[kIndexKeySize];
+  uint8_t by_hw[kIndexKeySize];
+  LeaseEvent e;
   for (size_t i = 0; i < records.size(); ++i) {
     const ChangeRecord& r = records[i];
     EncodeLeaseKey(r.lease, key);
-    const rocksdb::Slice k(reinterpret_cast<const char*>(key), kLeaseKeySize);
-    hw_key = HwIndexPrefix(r.lease.htype, {r.lease.hw, r.lease.hlen});
-    hw_key.append(reinterpret_cast<const char*>(key), kLeaseKeySize);
-    cid_key.clear();
-    if (r.lease.client_id_len != 0) {
-      cid_key = ClientIdIndexPrefix({r.lease.client_id, r.lease.client_id_len});
-      cid_key.resize(2 + std::min<size_t>(r.lease.client_id_len, kInlineClientIdSize));
-      cid_key.append(reinterpret_cast<const char*>(key), kLeaseKeySize);
-    }
+    const rocksdb::Slice k = AsSlice(key, kLeaseKeySize);
+    IndexKey(by_key, 'k', r.lease.key_hash, key);
+    const bool by_client_id = r.lease.kind == KeyKind::kClientId;
+    if (by_client_id) IndexKey(by_hw, 'h', HwAddressHash(r.lease.htype, {r.lease.hw, r.lease.hlen}), key);
     rocksdb::Status s;
     if (r.op == ChangeOp::kPut) {
       const size_t n = EncodeLease(r.lease, value);
-      s = batch.Put(leases_cf_, k, rocksdb::Slice(reinterpret_cast<const char*>(value), n));
-      if (s.ok()) s = batch.Put(index_cf_, AsSlice(hw_key), rocksdb::Slice());
-      if (s.ok() && !cid_key.empty()) s = batch.Put(index_cf_, AsSlice(cid_key), rocksdb::Slice());
+      s = batch.Put(leases_cf_, k, AsSlice(value, n));
+      if (s.ok()) s = batch.Put(index_cf_, AsSlice(by_key, kIndexKeySize), rocksdb::Slice());
+      if (s.ok() && by_client_id) s = batch.Put(index_cf_, AsSlice(by_hw, kIndexKeySize), rocksdb::Slice());
     } else {
       s = batch.Delete(leases_cf_, k);
-      if (s.ok()) s = batch.Delete(index_cf_, AsSlice(hw_key));
-      if (s.ok() && !cid_key.empty()) s = batch.Delete(index_cf_, AsSlice(cid_key));
+      if (s.ok()) s = batch.Delete(index_cf_, AsSlice(by_key, kIndexKeySize));
+      if (s.ok() && by_client_id) s = batch.Delete(index_cf_, AsSlice(by_hw, kIndexKeySize));
     }
-    if (s.ok() && first_event_seq != 0) {
-      LeaseEvent e;
+    if (first_event_seq != 0) {
       e.seq = first_event_seq + i;
       e.time = time;
       e.prev_state = r.prev_state;
       e.lease = r.lease;
       e.kind = ClassifyChange(r);
-      std::string ek;
-      AppendBigEndian(ek, e.seq, 8);
-      const size_t n = EncodeLeaseEvent(e, event);
-      s = batch.Put(events_cf_, AsSlice(ek), rocksdb::Slice(reinterpret_cast<const char*>(event), n));
+      AppendLeaseEvent(event_buf_, e);
     }
+    if (!s.ok()) return FromRocks(s, "batch");
+  }
+  if (first_event_seq != 0) {
+    const uint32_t count = uint32_t(records.size());
+    for (int b = 0; b < 4; ++b) event_buf_[b] = char(uint8_t(count >> (8 * b)));
+    PutBigEndian(event_key, first_event_seq, 8);
+    rocksdb::Status s = batch.Put(events_cf_, AsSlice(event_key, 8), AsSlice(event_buf_));
     if (!s.ok()) return FromRocks(s, "batch");
   }
   rocksdb::WriteOptions wo;
@@ -204,51 +218,72 @@ absl::Status LeaseStore::Write(std::span<const ChangeRecord> records, uint64_t f
   return FromRocks(db_->Write(wo, &batch), "write");
 }
 
+namespace {
+
+uint64_t BatchFirstSeq(const rocksdb::Slice& key) {
+  uint64_t seq = 0;
+  for (size_t i = 0; i < 8 && i < key.size(); ++i) seq = seq << 8 | uint8_t(key[i]);
+  return seq;
+}
+uint32_t BatchCount(const rocksdb::Slice& value) {
+  if (value.size() < 4) return 0;
+  const auto* p = reinterpret_cast<const uint8_t*>(value.data());
+  return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
+}
+
+}  // namespace
+
 uint64_t LeaseStore::LastEventSeq() const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf_));
   it->SeekToLast();
   if (!it->Valid() || it->key().size() != 8) return 0;
-  uint64_t seq = 0;
-  for (size_t i = 0; i < 8; ++i) seq = seq << 8 | uint8_t(it->key()[i]);
-  return seq;
+  return BatchFirstSeq(it->key()) + BatchCount(it->value()) - 1;
 }
 
 uint64_t LeaseStore::FirstEventSeq() const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf_));
   it->SeekToFirst();
   if (!it->Valid() || it->key().size() != 8) return LastEventSeq() + 1;
-  uint64_t seq = 0;
-  for (size_t i = 0; i < 8; ++i) seq = seq << 8 | uint8_t(it->key()[i]);
-  return seq;
+  return BatchFirstSeq(it->key());
 }
 
 absl::StatusOr<size_t> LeaseStore::ReadEvents(
     uint64_t from, size_t max, const std::function<void(const LeaseEvent&)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf_));
-  std::string k;
-  AppendBigEndian(k, from, 8);
+  uint8_t k[8];
+  PutBigEndian(k, from, 8);
+  it->SeekForPrev(AsSlice(k, 8));  // the batch holding `from`, if any
+  if (!it->Valid()) it->SeekToFirst();
   size_t n = 0;
-  LeaseEvent e;
-  for (it->Seek(AsSlice(k)); it->Valid() && n < max; it->Next()) {
+  bool bad = false;
+  for (; it->Valid() && n < max && !bad; it->Next()) {
     const rocksdb::Slice v = it->value();
-    if (!DecodeLeaseEvent({reinterpret_cast<const uint8_t*>(v.data()), v.size()}, e)) {
-      return absl::DataLossError(absl::StrCat("undecodable lease event after seq ", from + n));
-    }
-    fn(e);
-    ++n;
+    if (v.size() < 4) return absl::DataLossError(absl::StrCat("short lease event batch near seq ", from));
+    const std::span<const uint8_t> events(reinterpret_cast<const uint8_t*>(v.data()) + 4, v.size() - 4);
+    const bool ok = ForEachLeaseEvent(events, [&](const LeaseEvent& e) {
+      if (e.seq < from || n >= max) return;
+      fn(e);
+      ++n;
+    });
+    bad = !ok;
   }
+  if (bad) return absl::DataLossError(absl::StrCat("undecodable lease event after seq ", from + n));
   if (absl::Status s = FromRocks(it->status(), "read events"); !s.ok()) return s;
   return n;
 }
 
 absl::Status LeaseStore::TrimEvents(uint64_t below) {
-  std::string lo;
-  std::string hi;
-  AppendBigEndian(lo, 0, 8);
-  AppendBigEndian(hi, below, 8);
+  // Whole batches only: the one holding `below` stays.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_cf_));
+  uint8_t k[8];
+  PutBigEndian(k, below, 8);
+  it->SeekForPrev(AsSlice(k, 8));
+  if (!it->Valid()) return FromRocks(it->status(), "trim events");
+  const std::string keep(it->key().data(), it->key().size());
+  uint8_t lo[8] = {};
   rocksdb::WriteOptions wo;
   wo.disableWAL = options_.disable_wal;
-  return FromRocks(db_->DeleteRange(wo, events_cf_, AsSlice(lo), AsSlice(hi)), "trim events");
+  return FromRocks(db_->DeleteRange(wo, events_cf_, AsSlice(lo, 8), AsSlice(keep)), "trim events");
 }
 
 absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesAt(uint32_t address) const {
@@ -272,7 +307,9 @@ absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesAt(uint32_t address) const 
 absl::StatusOr<std::vector<Lease>> LeaseStore::ByIndexPrefix(
     const std::string& prefix, const std::function<bool(const Lease&)>& keep) const {
   std::vector<Lease> out;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), index_cf_));
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;  // the index is hashed by its 9-byte prefix
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, index_cf_));
   std::string value;
   Lease l;
   for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
@@ -295,17 +332,24 @@ absl::StatusOr<std::vector<Lease>> LeaseStore::ByIndexPrefix(
 absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesByHwAddress(uint8_t htype,
                                                                  std::span<const uint8_t> hw) const {
   if (hw.size() > kMaxHwAddressSize) return std::vector<Lease>{};
-  return ByIndexPrefix(HwIndexPrefix(htype, hw), [](const Lease&) { return true; });
+  const uint64_t hash = HwAddressHash(htype, hw);
+  auto same_hw = [&](const Lease& l) {
+    return l.htype == htype && l.hlen == hw.size() && std::memcmp(l.hw, hw.data(), hw.size()) == 0;
+  };
+  absl::StatusOr<std::vector<Lease>> keyed = ByIndexPrefix(IndexPrefix('k', hash), same_hw);
+  if (!keyed.ok()) return keyed;
+  absl::StatusOr<std::vector<Lease>> by_id = ByIndexPrefix(IndexPrefix('h', hash), same_hw);
+  if (!by_id.ok()) return by_id;
+  keyed->insert(keyed->end(), by_id->begin(), by_id->end());
+  return keyed;
 }
 
 absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesByClientId(
     std::span<const uint8_t> client_id) const {
   if (client_id.empty() || client_id.size() > 255) return std::vector<Lease>{};
-  const uint64_t full_hash = ClientKey::Make(0, {}, client_id, true).hash;
-  return ByIndexPrefix(ClientIdIndexPrefix(client_id), [&](const Lease& l) {
-    // A longer id shares its inline prefix with others: its key hash tells them apart.
-    return client_id.size() <= kInlineClientIdSize || l.kind != KeyKind::kClientId ||
-           l.key_hash == full_hash;
+  const ClientKey key = ClientKey::Make(0, {}, client_id, true);
+  return ByIndexPrefix(IndexPrefix('k', key.hash), [&](const Lease& l) {
+    return l.kind == KeyKind::kClientId && l.Matches(key);
   });
 }
 

@@ -8,10 +8,12 @@
 //
 // Column families:
 //   default  the leases, keyed as above
-//   events   lease events (leasedb/lease_event.h), key = 8-byte big-endian seq;
-//            written in the same batch as the leases they describe
+//   events   lease events (leasedb/lease_event.h): one entry per write, key =
+//            8-byte big-endian seq of its first event, value = 4-byte count and
+//            the events (AppendLeaseEvent); in the same WriteBatch as the leases
 //   index    client identity → lease key, for lookups by hw-address / client-id:
-//            'h' htype hlen hw… | lease key, and 'c' len cid[≤16] | lease key
+//            'k' key hash | lease key for every lease, and 'h' htype+hw hash |
+//            lease key for leases keyed by client-id (values empty)
 //
 // Write() applies one batch of change records (and their events and index
 // entries) as one WriteBatch; with `sync` it returns only after the WAL is on
@@ -74,7 +76,8 @@ class LeaseStore {
   // many. Stops early (DataLoss) at an undecodable event.
   absl::StatusOr<size_t> ReadEvents(uint64_t from, size_t max,
                                     const std::function<void(const LeaseEvent&)>& fn) const;
-  // Deletes the events with seq < `below`.
+  // Deletes the events with seq < `below` (whole batches: a few older ones in
+  // the batch holding `below` stay).
   absl::Status TrimEvents(uint64_t below);
 
   // --- lookups (any thread) ---
@@ -106,6 +109,7 @@ class LeaseStore {
   rocksdb::ColumnFamilyHandle* index_cf_ = nullptr;
   StoreOptions options_;
   uint64_t writes_ = 0;
+  std::string event_buf_;  // Write() scratch
 };
 
 }  // namespace fastlease::leasedb

@@ -129,11 +129,19 @@ TEST(LeaseEvents, NumberingContinuesAcrossRestartsAndOldEventsAreTrimmed) {
     auto store = LeaseStore::Open(dir.db(), {.disable_wal = false, .sync = false});
     ASSERT_TRUE(store.ok());
     LeaseShard shard(0, 4096, 4096);
-    Persister p(**store, {&shard}, 4096, /*event_retention=*/1000);
+    Persister p(**store, {&shard}, 100, /*event_retention=*/1000);
     for (uint32_t n = 1; n <= 1200; ++n) shard.Record(ChangeOp::kPut, *Bind(shard, n));
-    ASSERT_TRUE(p.RunOnce().ok());
+    while (*p.RunOnce() > 0) {
+    }
     EXPECT_EQ(p.last_event_seq(), 1200u);
-    EXPECT_EQ((*store)->FirstEventSeq(), 201u);  // the newest 1000 are kept
+    // The newest 1000 are kept; trimming removes whole batches (of 100 here).
+    EXPECT_EQ((*store)->FirstEventSeq(), 201u);
+    std::vector<uint64_t> seqs;
+    ASSERT_TRUE((*store)->ReadEvents(1, 3, [&](const LeaseEvent& e) { seqs.push_back(e.seq); }).ok());
+    EXPECT_EQ(seqs, (std::vector<uint64_t>{201, 202, 203}));
+    seqs.clear();
+    ASSERT_TRUE((*store)->ReadEvents(250, 2, [&](const LeaseEvent& e) { seqs.push_back(e.seq); }).ok());
+    EXPECT_EQ(seqs, (std::vector<uint64_t>{250, 251}));  // from the middle of a batch
   }
   auto store = LeaseStore::Open(dir.db(), {.disable_wal = false, .sync = false});
   ASSERT_TRUE(store.ok());
