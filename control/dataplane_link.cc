@@ -95,6 +95,8 @@ void DataplaneLink::Connect() {
 void DataplaneLink::OnConnected() {
   state_ = State::kHandshake;
   reader_.Reset();
+  refusal_.clear();
+  send_failed_ = false;
   link::Hello hello;
   hello.resume_seq = sink_ != nullptr ? sink_->ResumeSeq() : 1;
   Enqueue(link::MessageType::kHello, 0, link::EncodeHello(hello));
@@ -113,9 +115,11 @@ void DataplaneLink::ScheduleReconnect(std::chrono::milliseconds delay) {
 
 void DataplaneLink::Disconnect(std::string_view why, bool reconnect_now) {
   if (!connected()) return;
+  const bool was_ready = state_ == State::kReady;
   ++generation_;
   error_code ec;
   socket_.close(ec);
+  reconnect_timer_.cancel();
   state_ = State::kDisconnected;
   hello_ack_.reset();
   writer_.Take();
@@ -124,8 +128,18 @@ void DataplaneLink::Disconnect(std::string_view why, bool reconnect_now) {
   tx_bytes_ = 0;
   sending_ = false;
   ++counters_.disconnects;
-  Log("dataplane link: disconnected from {} ({})", options_.path, why);
-  last_problem_.clear();
+  if (was_ready) {
+    Log("dataplane link: disconnected from {} ({})", options_.path, why);
+    last_problem_.clear();
+  } else if (!refusal_.empty()) {
+    // Said once, not every reconnect_interval while the other process stays.
+    LogProblem(fmt::format("{} refused us: {}; retrying every {} ms", options_.path, refusal_,
+                           options_.reconnect_interval.count()));
+  } else {
+    LogProblem(fmt::format("{} closed the connection during the handshake ({}); retrying every "
+                           "{} ms",
+                           options_.path, why, options_.reconnect_interval.count()));
+  }
   if (sink_ != nullptr) sink_->OnDisconnected();
   FailAll(AnswerText(kResultError, fmt::format("the dataplane link closed before the answer ({})",
                                                options_.path)));
@@ -220,11 +234,16 @@ void DataplaneLink::HandleAnswer(link::Message&& m) {
     return;
   }
   if (m.id == 0) {
-    // Unsolicited: e.g. "another control process is connected to this dataplane".
+    // Unsolicited: e.g. "another control process is connected to this dataplane",
+    // followed by the dataplane closing the connection.
     std::string text = m.payload;
     nlohmann::json j = nlohmann::json::parse(m.payload, nullptr, false);
     if (j.is_object() && j.contains("text") && j["text"].is_string()) text = j["text"];
-    LogProblem(fmt::format("the dataplane says: {}", text));
+    if (state_ == State::kHandshake) {
+      refusal_ = std::move(text);
+    } else {
+      Log("dataplane link: the dataplane says: {}", text);
+    }
     return;
   }
   ++counters_.late_answers;
@@ -309,6 +328,10 @@ void DataplaneLink::Flush() {
 }
 
 void DataplaneLink::Send() {
+  if (send_failed_) {
+    tx_.clear();
+    tx_bytes_ = 0;
+  }
   if (tx_.empty()) {
     sending_ = false;
     return;
@@ -318,7 +341,17 @@ void DataplaneLink::Send() {
   socket_.async_send(asio::buffer(tx_.front()), 0, [this, gen](const error_code& ec, size_t) {
     if (gen != generation_ || state_ == State::kClosed) return;
     if (ec) {
-      Disconnect(ec.message());
+      // The peer closed: let the receive side read what it said first (a
+      // refusal), then see the end; disconnect here only if it does not.
+      send_failed_ = true;
+      sending_ = false;
+      tx_.clear();
+      tx_bytes_ = 0;
+      const std::string why = ec.message();
+      reconnect_timer_.expires_after(std::chrono::milliseconds(100));
+      reconnect_timer_.async_wait([this, gen, why](const error_code& e) {
+        if (!e && gen == generation_) Disconnect(why);
+      });
       return;
     }
     tx_bytes_ -= tx_.front().size();

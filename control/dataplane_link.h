@@ -9,7 +9,8 @@
 // message; the dataplane answers HelloAck. When the connect is refused, or the
 // connection closes or breaks the protocol, it tries again every
 // reconnect_interval. A dataplane that already serves another control process
-// answers id 0 with an error and closes; that text is logged.
+// answers id 0 with an error and closes; that text is logged. Problems that
+// repeat on every attempt are logged once until a connection succeeds.
 //
 // Commands: each gets the next id (from 1); its answer is matched by id. Bounds:
 //   - more than max_in_flight unanswered commands, or more than
@@ -158,6 +159,8 @@ class DataplaneLink : public CommandForwarder {
   uint64_t next_id_ = 1;
   std::map<uint64_t, std::unique_ptr<Pending>> pending_;
   std::optional<link::HelloAck> hello_ack_;
+  bool send_failed_ = false;  // the peer is gone; waiting for the receive side to see it
+  std::string refusal_;       // an id-0 answer during the handshake
   std::string last_problem_;
   Counters counters_;
 };

@@ -500,13 +500,14 @@ TEST_F(RunTest, CompletionMatchesTheShippedScript) {
 }
 
 // Runs the completion function in bash for a command line ending in `cur`.
-std::string Complete(const std::vector<std::string>& words) {
+// `prelude` runs first (e.g. a stand-in for bash-completion's helpers).
+std::string Complete(const std::vector<std::string>& words, const std::string& prelude = "") {
   std::string array;
   for (const std::string& w : words) array += fmt::format("'{}' ", w);
   std::string script = fmt::format(
-      "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE=\"${{COMP_WORDS[*]}}\"; "
+      "{}source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE=\"${{COMP_WORDS[*]}}\"; "
       "_fastlease; for w in \"${{COMPREPLY[@]}}\"; do echo \"$w\"; done | sort | tr '\\n' ' '",
-      FL_COMPLETION_FILE, array, words.size() - 1);
+      prelude, FL_COMPLETION_FILE, array, words.size() - 1);
   std::string command = "bash --norc --noprofile -c " + fmt::format("\"{}\"", [&] {
     std::string escaped;
     for (char c : script) {
@@ -543,6 +544,21 @@ TEST(CompletionTest, BashCompletesCommandsSubcommandsAndFlags) {
   EXPECT_EQ(Complete({"fastlease", "shutdown", "--e"}), "--exit-value ");
   EXPECT_EQ(Complete({"fastlease", "config", "set", "/etc/host"}), Complete({"fastlease", "config-set", "/etc/host"}));
   EXPECT_THAT(Complete({"fastlease", "config", "set", "/etc/host"}), HasSubstr("/etc/hostname"));
+}
+
+TEST(CompletionTest, WorksWithBashCompletionHelpers) {
+  // With the bash-completion package the script asks _get_comp_words_by_ref
+  // for words not split at ':' or '='; this stand-in sets the caller's locals
+  // the same way.
+  const std::string helper =
+      "_get_comp_words_by_ref() { cur=\"${COMP_WORDS[COMP_CWORD]}\"; "
+      "prev=\"${COMP_WORDS[COMP_CWORD-1]}\"; words=(\"${COMP_WORDS[@]}\"); "
+      "cword=$COMP_CWORD; }; ";
+  EXPECT_EQ(Complete({"fastlease", "lease4-add", "10.0.0.5", "52:54:00:12:34:56", "--h"}, helper),
+            "--help --hostname ");
+  EXPECT_EQ(Complete({"fastlease", "--timeout", "5", "config", "w"}, helper), "write ");
+  EXPECT_EQ(Complete({"fastlease", "sta"}, helper),
+            "statistic-get statistic-get-all statistic-reset statistic-reset-all stats status status-get ");
 }
 
 // The installed binary: real exit statuses and the environment variable.
