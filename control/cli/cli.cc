@@ -57,7 +57,7 @@ class Session {
   }
 
   // Prints an error or empty answer; returns its exit status. nullopt for result 0.
-  std::optional<int> NotSuccess(const Answer& answer) {
+  std::optional<int> NotSuccess(const Answer& answer, std::string_view context = {}) {
     ExitCode code = ExitCodeForResult(answer.result);
     if (code == ExitCode::kOk) return std::nullopt;
     if (code == ExitCode::kEmpty) {
@@ -68,6 +68,7 @@ class Session {
     if (answer.result != kResultError && answer.result != kResultUnsupported) {
       text += fmt::format(" (result {})", answer.result);
     }
+    if (!context.empty()) text = fmt::format("{}: {}", context, text);
     err_ << "fastlease: " << text << "\n";
     return Code(code);
   }
@@ -77,10 +78,10 @@ class Session {
     if (!answer.ok()) return Fail(answer.status());
     if (json_) {
       out_ << Dump(answer->raw) << "\n";
-      if (std::optional<int> code = NotSuccess(*answer)) return *code;
+      if (std::optional<int> code = NotSuccess(*answer, plan.error_context)) return *code;
       return Code(ExitCode::kOk);
     }
-    if (std::optional<int> code = NotSuccess(*answer)) return *code;
+    if (std::optional<int> code = NotSuccess(*answer, plan.error_context)) return *code;
     absl::Status shown = Show(plan, *answer);
     if (!shown.ok()) return Fail(shown);
     return Code(ExitCode::kOk);

@@ -275,9 +275,12 @@ absl::StatusOr<Plan> BuildPlan(const Invocation& inv) {
     case CommandId::kConfigTest:
     case CommandId::kConfigSet: {
       FL_ASSIGN_OR_RETURN(json config, ReadJsonObjectFile(inv.args[0]));
-      return Single(MakeRequest(spec->id == CommandId::kConfigTest ? "config-test" : "config-set",
-                                std::move(config)),
-                    Output::kText);
+      Plan plan =
+          Single(MakeRequest(spec->id == CommandId::kConfigTest ? "config-test" : "config-set",
+                             std::move(config)),
+                 Output::kText);
+      plan.error_context = inv.args[0];
+      return plan;
     }
     case CommandId::kConfigReload:
       return Single(MakeRequest("config-reload"), Output::kText);

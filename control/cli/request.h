@@ -49,6 +49,9 @@ struct Plan {
   std::vector<nlohmann::json> requests;
   uint64_t max_leases = 0;  // kLeases/kPaged: show at most this many; 0: all
   uint64_t page_size = 0;   // kPaged, kLeasePage: the limit asked for per page
+  // Put before the server's error text ("FILE: ..."): what the server could not
+  // name, such as the file a config came from. Empty: nothing.
+  std::string error_context;
 };
 
 // Kea's request object: {"command": command, "arguments": arguments} without

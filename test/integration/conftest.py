@@ -230,3 +230,79 @@ def dataplane():
 def _binary_exists():
     if not DATAPLANE.exists():
         pytest.fail("%s not built (run test/run-all.sh)" % DATAPLANE)
+
+
+CONTROL = BUILD / "control" / "fastlease-control"
+CLI = BUILD / "control" / "cli" / "fastlease"
+
+
+class Control:
+    """fastlease-control beside a Dataplane: same config file and state directory,
+    so its command socket is <state>/control.sock and it finds the dataplane at
+    <state>/dataplane.sock."""
+
+    def __init__(self, dp):
+        self.dp = dp
+        self.socket = dp.state / "control.sock"
+        self.log_path = dp.dir / "control.log"
+        self.event_log = dp.state / "lease-events.jsonl"
+        self.proc = None
+
+    def log(self):
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def start(self, timeout=30):
+        connected_before = self.log().count("dataplane link: connected")
+        with open(self.log_path, "a") as logfile:
+            self.proc = subprocess.Popen(
+                [str(CONTROL), "--config", str(self.dp.config_path), "--state-dir",
+                 str(self.dp.state)], stdout=logfile, stderr=subprocess.STDOUT)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise AssertionError("fastlease-control exited %d at start-up:\n%s" %
+                                     (self.proc.returncode, self.log()))
+            if self.log().count("dataplane link: connected") > connected_before and \
+                    self.socket.exists():
+                return self
+            time.sleep(0.05)
+        raise AssertionError("fastlease-control did not connect:\n" + self.log())
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+
+    def cli(self, *args, timeout=60, check=None):
+        """Runs the CLI; returns the CompletedProcess. `check`: expected exit status."""
+        r = subprocess.run([str(CLI), "--socket", str(self.socket)] + [str(a) for a in args],
+                           capture_output=True, text=True, timeout=timeout)
+        if check is not None:
+            assert r.returncode == check, "fastlease %s -> %d\n%s%s" % (
+                " ".join(map(str, args)), r.returncode, r.stdout, r.stderr)
+        return r
+
+    def json(self, *args, check=0):
+        """The server's answer to a CLI command, from --json."""
+        return json.loads(self.cli("--json", *args, check=check).stdout)
+
+    def events(self):
+        """The lease event log's lines, parsed."""
+        if not self.event_log.exists():
+            return []
+        return [json.loads(l) for l in self.event_log.read_text().splitlines() if l.strip()]
+
+
+@pytest.fixture
+def control():
+    made = []
+
+    def make(dp):
+        c = Control(dp)
+        made.append(c)
+        return c.start()
+
+    yield make
+    for c in made:
+        if c.proc and c.proc.poll() is None:
+            c.proc.kill()
+            c.proc.wait()
