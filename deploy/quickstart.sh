@@ -8,7 +8,9 @@
 # What it does: creates network namespace `flqs` and veth pair flveth0 (ours,
 # AF_PACKET vdev) / flveth0c (in the namespace); starts fastlease-dataplane on
 # deploy/config/fastlease.example.json with its RocksDB lease store under
-# ./state; runs dhclient in the namespace until it holds a lease, and shows it.
+# ./state; starts fastlease-control beside it (command socket ./state/control.sock);
+# runs dhclient in the namespace until it holds a lease, and shows it, then shows
+# the same lease and the statistics through the `fastlease` CLI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -24,6 +26,10 @@ bash deploy/install-deps.sh
 ninja -C build -j"$(nproc)"
 
 cleanup() {
+  if [[ -f $RUN/control.pid ]]; then
+    kill -TERM "$(cat "$RUN/control.pid")" 2>/dev/null || true
+    rm -f "$RUN/control.pid"
+  fi
   if [[ -f $RUN/dataplane.pid ]]; then
     kill -TERM "$(cat "$RUN/dataplane.pid")" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$(cat "$RUN/dataplane.pid")" 2>/dev/null || break; sleep 0.1; done
@@ -58,6 +64,17 @@ for _ in $(seq 100); do
 done
 grep "serving:" "$RUN/dataplane.log"
 
+echo "== starting fastlease-control (log: $RUN/control.log)"
+build/control/fastlease-control --config deploy/config/fastlease.example.json \
+  --state-dir "$STATE" > "$RUN/control.log" 2>&1 &
+echo $! > "$RUN/control.pid"
+for _ in $(seq 100); do
+  grep -q "dataplane link: connected" "$RUN/control.log" && break
+  kill -0 "$(cat "$RUN/control.pid")" 2>/dev/null || { cat "$RUN/control.log"; exit 1; }
+  sleep 0.1
+done
+export FASTLEASE_SOCKET=$STATE/control.sock
+
 # dhclient's script: configure the address it is given, nothing else on the host.
 cat > "$RUN/dhclient-script" <<'SCRIPT'
 #!/bin/sh
@@ -77,8 +94,13 @@ echo "== the client's address"
 ip netns exec "$NS" ip -4 addr show dev "$PEER_IF"
 echo "== ping the server from the client"
 ip netns exec "$NS" ping -c 2 -W 2 192.0.2.1
+echo "== the lease, as the operator sees it: fastlease leases"
+build/control/cli/fastlease leases
+echo "== fastlease stats pkt4-ack-sent subnet[1].assigned-addresses"
+build/control/cli/fastlease stats pkt4-ack-sent 'subnet[1].assigned-addresses'
 if [[ ${KEEP:-0} == 1 ]]; then
-  echo "== left running: dataplane pid $(cat "$RUN/dataplane.pid"), namespace $NS"
+  echo "== left running: dataplane pid $(cat "$RUN/dataplane.pid"), fastlease-control pid $(cat "$RUN/control.pid"), namespace $NS"
+  echo "   try: FASTLEASE_SOCKET=$STATE/control.sock build/control/cli/fastlease status"
 else
   echo "== stopping (KEEP=1 keeps it running)"
 fi
