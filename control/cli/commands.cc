@@ -18,7 +18,7 @@ std::vector<FlagSpec> LeaseWriteFlags() {
       {"--subnet-id", "N", "subnet of the lease (default: the subnet whose prefix holds IP)"},
       {"--valid-lft", "SECONDS", "valid lifetime (default: the subnet's valid-lifetime)"},
       {"--client-id", "ID", "client identifier, hex bytes such as 01:52:54:00:12:34:56"},
-      {"--hostname", "NAME", "host name recorded with the lease"},
+      {"--hostname", "NAME", "host name (accepted as Kea does; not stored yet: leases carry no host name)"},
       {"--expire", "EPOCH", "expiry time in seconds since 1970 (default: now + valid-lft)"},
   };
 }
@@ -86,7 +86,7 @@ std::vector<CommandSpec> BuildCommands() {
           "Replaces the lease of address IP with the values given (as lease4-add; IP\n"
           "selects the lease).",
       .flags = LeaseWriteFlags(),
-      .examples = {"fastlease lease4-update 10.0.0.5 52:54:00:12:34:56 --hostname printer-3"},
+      .examples = {"fastlease lease4-update 10.0.0.5 52:54:00:12:34:56 --valid-lft 7200"},
       .min_args = 2,
       .max_args = 2,
   });
