@@ -1,0 +1,278 @@
+#include "perf/loadgen/frames.h"
+
+#include <cstring>
+
+namespace fastlease::perf {
+namespace {
+
+constexpr uint16_t kEtherIpv4 = 0x0800;
+constexpr uint16_t kEtherArp = 0x0806;
+constexpr uint16_t kEtherVlan = 0x8100;
+constexpr uint16_t kEtherQinQ = 0x88a8;
+constexpr size_t kBootpFixed = 236;
+constexpr uint32_t kMagicCookie = 0x63825363;
+
+void Put16(uint8_t* p, uint16_t v) {
+  p[0] = static_cast<uint8_t>(v >> 8);
+  p[1] = static_cast<uint8_t>(v);
+}
+void Put32(uint8_t* p, uint32_t v) {
+  p[0] = static_cast<uint8_t>(v >> 24);
+  p[1] = static_cast<uint8_t>(v >> 16);
+  p[2] = static_cast<uint8_t>(v >> 8);
+  p[3] = static_cast<uint8_t>(v);
+}
+uint16_t Get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint32_t Get32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+
+// One's-complement sum of 16-bit words (big-endian), not yet folded.
+uint32_t Sum16(const uint8_t* p, size_t len, uint32_t sum = 0) {
+  for (size_t i = 0; i + 1 < len; i += 2) sum += Get16(p + i);
+  if (len & 1) sum += uint32_t{p[len - 1]} << 8;
+  return sum;
+}
+uint16_t Fold(uint32_t sum) {
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(~sum);
+}
+
+size_t PutEthernet(const MacAddress& dst, const MacAddress& src, uint16_t vlan, uint16_t type,
+                   uint8_t* out) {
+  std::memcpy(out, dst.data(), 6);
+  std::memcpy(out + 6, src.data(), 6);
+  size_t off = 12;
+  if (vlan != 0) {
+    Put16(out + off, kEtherVlan);
+    Put16(out + off + 2, vlan & 0x0fff);
+    off += 4;
+  }
+  Put16(out + off, type);
+  return off + 2;
+}
+
+constexpr MacAddress kBroadcastMac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
+
+}  // namespace
+
+size_t BuildRequest(const PathSpec& path, const RequestSpec& spec, uint8_t* out) {
+  const bool unicast_direct = !path.relayed && (spec.kind == RequestKind::kRequestRenewing ||
+                                                spec.kind == RequestKind::kRelease);
+  const bool to_server = path.relayed || unicast_direct;
+  const MacAddress& dst_mac = to_server ? path.server_mac : kBroadcastMac;
+  const MacAddress& src_mac = path.relayed ? path.src_mac : spec.client_mac;
+  const size_t l2 = PutEthernet(dst_mac, src_mac, path.vlan, kEtherIpv4, out);
+  uint8_t* ip = out + l2;
+  uint8_t* udp = ip + 20;
+  uint8_t* bootp = udp + 8;
+
+  // BOOTP fixed part.
+  std::memset(bootp, 0, kBootpFixed);
+  bootp[0] = 1;  // BOOTREQUEST
+  bootp[1] = 1;  // Ethernet
+  bootp[2] = 6;
+  bootp[3] = path.relayed ? 1 : 0;
+  Put32(bootp + 4, spec.xid);
+  const bool has_ciaddr =
+      spec.kind == RequestKind::kRequestRenewing || spec.kind == RequestKind::kRelease;
+  if (!path.relayed && !has_ciaddr) Put16(bootp + 10, 0x8000);  // broadcast flag
+  if (has_ciaddr) Put32(bootp + 12, spec.client_ip);
+  if (path.relayed) Put32(bootp + 24, path.giaddr);
+  std::memcpy(bootp + 28, spec.client_mac.data(), 6);
+  Put32(bootp + kBootpFixed, kMagicCookie);
+
+  uint8_t* o = bootp + kBootpFixed + 4;
+  auto option32 = [&o](uint8_t code, uint32_t v) {
+    o[0] = code;
+    o[1] = 4;
+    Put32(o + 2, v);
+    o += 6;
+  };
+  uint8_t type = 3;
+  switch (spec.kind) {
+    case RequestKind::kDiscover: type = 1; break;
+    case RequestKind::kRelease: type = 7; break;
+    default: break;
+  }
+  *o++ = 53;
+  *o++ = 1;
+  *o++ = type;
+  if (spec.kind == RequestKind::kRequestSelecting || spec.kind == RequestKind::kRequestInitReboot) {
+    option32(50, spec.client_ip);
+  }
+  if (spec.kind == RequestKind::kRequestSelecting || spec.kind == RequestKind::kRelease) {
+    option32(54, spec.server_id);
+  }
+  if (spec.kind != RequestKind::kRelease) {
+    static constexpr uint8_t kPrl[] = {55, 6, 1, 3, 6, 15, 51, 54};
+    std::memcpy(o, kPrl, sizeof kPrl);
+    o += sizeof kPrl;
+  }
+  if (path.relayed) {
+    // Option 82, sub-option 1 (circuit-id) "perf-<n>" in decimal.
+    char digits[10];
+    size_t n = 0;
+    uint32_t v = spec.circuit_id;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v != 0);
+    o[0] = 82;
+    o[1] = static_cast<uint8_t>(2 + 5 + n);
+    o[2] = 1;
+    o[3] = static_cast<uint8_t>(5 + n);
+    std::memcpy(o + 4, "perf-", 5);
+    for (size_t i = 0; i < n; ++i) o[9 + i] = static_cast<uint8_t>(digits[n - 1 - i]);
+    o += 9 + n;
+  }
+  *o++ = 255;
+  size_t dhcp_len = static_cast<size_t>(o - bootp);
+  if (dhcp_len < 300) {  // BOOTP's minimum, as real clients pad
+    std::memset(o, 0, 300 - dhcp_len);
+    dhcp_len = 300;
+  }
+
+  // UDP.
+  const uint16_t udp_len = static_cast<uint16_t>(8 + dhcp_len);
+  Put16(udp, path.relayed ? 67 : 68);
+  Put16(udp + 2, 67);
+  Put16(udp + 4, udp_len);
+  Put16(udp + 6, 0);
+  // IPv4.
+  const uint32_t src_ip = path.relayed ? path.giaddr : (has_ciaddr ? spec.client_ip : 0);
+  const uint32_t dst_ip = to_server ? path.server_ip : 0xffffffffu;
+  ip[0] = 0x45;
+  ip[1] = 0;
+  Put16(ip + 2, static_cast<uint16_t>(20 + udp_len));
+  Put16(ip + 4, static_cast<uint16_t>(spec.xid));
+  Put16(ip + 6, 0);
+  ip[8] = 64;
+  ip[9] = 17;
+  Put16(ip + 10, 0);
+  Put32(ip + 12, src_ip);
+  Put32(ip + 16, dst_ip);
+  Put16(ip + 10, Fold(Sum16(ip, 20)));
+  // UDP checksum over the pseudo-header.
+  uint32_t sum = Sum16(ip + 12, 8);
+  sum += 17 + udp_len;
+  uint16_t c = Fold(Sum16(udp, udp_len, sum));
+  Put16(udp + 6, c == 0 ? 0xffff : c);
+  return l2 + 20 + udp_len;
+}
+
+std::optional<ReplyInfo> ParseReply(const uint8_t* frame, size_t len) {
+  if (len < 14) return std::nullopt;
+  size_t off = 12;
+  uint16_t type = Get16(frame + off);
+  for (int tags = 0; (type == kEtherVlan || type == kEtherQinQ) && tags < 2; ++tags) {
+    off += 4;
+    if (off + 2 > len) return std::nullopt;
+    type = Get16(frame + off);
+  }
+  off += 2;
+  if (type != kEtherIpv4 || off + 20 > len) return std::nullopt;
+  const uint8_t* ip = frame + off;
+  const size_t ihl = size_t{ip[0] & 0x0fu} * 4;
+  if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != 17) return std::nullopt;
+  if ((Get16(ip + 6) & 0x3fff) != 0) return std::nullopt;  // a fragment
+  const size_t ip_len = Get16(ip + 2);
+  if (ip_len < ihl + 8 || off + ip_len > len) return std::nullopt;
+  const uint8_t* udp = ip + ihl;
+  const uint16_t dport = Get16(udp + 2);
+  if (dport != 68 && dport != 67) return std::nullopt;
+  const size_t udp_len = Get16(udp + 4);
+  if (udp_len < 8 + kBootpFixed + 4 || udp_len > ip_len - ihl) return std::nullopt;
+  const uint8_t* bootp = udp + 8;
+  const size_t bootp_len = udp_len - 8;
+  if (bootp[0] != 2 || Get32(bootp + kBootpFixed) != kMagicCookie) return std::nullopt;
+
+  ReplyInfo info;
+  info.xid = Get32(bootp + 4);
+  info.yiaddr = Get32(bootp + 16);
+  std::memcpy(info.chaddr.data(), bootp + 28, 6);
+  int msg_type = -1;
+  size_t i = kBootpFixed + 4;
+  while (i < bootp_len) {
+    const uint8_t code = bootp[i];
+    if (code == 255) break;
+    if (code == 0) {
+      ++i;
+      continue;
+    }
+    if (i + 2 > bootp_len) return std::nullopt;
+    const size_t olen = bootp[i + 1];
+    if (i + 2 + olen > bootp_len) return std::nullopt;
+    const uint8_t* v = bootp + i + 2;
+    if (code == 53 && olen == 1) msg_type = v[0];
+    if (code == 54 && olen == 4) info.server_id = Get32(v);
+    if (code == 51 && olen == 4) info.lease_time = Get32(v);
+    i += 2 + olen;
+  }
+  switch (msg_type) {
+    case 2: info.type = ReplyType::kOffer; break;
+    case 5: info.type = ReplyType::kAck; break;
+    case 6: info.type = ReplyType::kNak; break;
+    default: return std::nullopt;
+  }
+  return info;
+}
+
+namespace {
+std::optional<ArpQuery> ParseArp(const uint8_t* frame, size_t len, uint16_t op) {
+  if (len < 14) return std::nullopt;
+  size_t off = 12;
+  uint16_t type = Get16(frame + off);
+  if (type == kEtherVlan) {
+    off += 4;
+    if (off + 2 > len) return std::nullopt;
+    type = Get16(frame + off);
+  }
+  off += 2;
+  if (type != kEtherArp || off + 28 > len) return std::nullopt;
+  const uint8_t* a = frame + off;
+  if (Get16(a) != 1 || Get16(a + 2) != kEtherIpv4 || a[4] != 6 || a[5] != 4 || Get16(a + 6) != op) {
+    return std::nullopt;
+  }
+  ArpQuery q;
+  std::memcpy(q.sender_mac.data(), a + 8, 6);
+  q.sender_ip = Get32(a + 14);
+  q.target_ip = Get32(a + 24);
+  return q;
+}
+
+size_t PutArp(const MacAddress& eth_dst, uint16_t op, const MacAddress& sha, uint32_t spa,
+              const MacAddress& tha, uint32_t tpa, uint8_t* out) {
+  size_t off = PutEthernet(eth_dst, sha, 0, kEtherArp, out);
+  uint8_t* a = out + off;
+  Put16(a, 1);
+  Put16(a + 2, kEtherIpv4);
+  a[4] = 6;
+  a[5] = 4;
+  Put16(a + 6, op);
+  std::memcpy(a + 8, sha.data(), 6);
+  Put32(a + 14, spa);
+  std::memcpy(a + 18, tha.data(), 6);
+  Put32(a + 24, tpa);
+  std::memset(a + 28, 0, 60 - off - 28);
+  return 60;
+}
+}  // namespace
+
+std::optional<ArpQuery> ParseArpRequest(const uint8_t* frame, size_t len) {
+  return ParseArp(frame, len, 1);
+}
+
+std::optional<ArpQuery> ParseArpReply(const uint8_t* frame, size_t len) {
+  return ParseArp(frame, len, 2);
+}
+
+size_t BuildArpReply(const ArpQuery& query, const MacAddress& mac, uint32_t ip, uint8_t* out) {
+  return PutArp(query.sender_mac, 2, mac, ip, query.sender_mac, query.sender_ip, out);
+}
+
+size_t BuildArpRequest(const MacAddress& mac, uint32_t ip, uint32_t target_ip, uint8_t* out) {
+  return PutArp(kBroadcastMac, 1, mac, ip, MacAddress{}, target_ip, out);
+}
+
+}  // namespace fastlease::perf
