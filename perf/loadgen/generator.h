@@ -134,6 +134,10 @@ class Generator {
   // Stop starting new exchanges; in-flight ones still complete or time out.
   void StopStarting() { stopping_ = true; }
 
+  // The server's MAC, for unicast frames (learned by the caller from ARP or
+  // from the first reply when it was not known at construction).
+  void set_server_mac(const MacAddress& mac) { options_.path.server_mac = mac; }
+
   const Totals& totals() const { return totals_; }
   const GeneratorOptions& options() const { return options_; }
 

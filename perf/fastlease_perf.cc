@@ -1,0 +1,441 @@
+// fastlease-perf: a stateful DHCPv4 load generator on a DPDK port, for any
+// DHCP server reachable on that port's link (fastlease, Kea, ...).
+//
+//   fastlease-perf --no-huge --no-pci --no-shconf -m 512 -l 0
+//       --vdev net_af_packet0,iface=veth0 --
+//       --server 192.0.2.1 --relay 192.0.2.2 --clients 50000 --rate 0 --duration 10
+//
+// EAL arguments come first, then `--`, then the generator's options (--help).
+// One lcore runs everything: RX burst → replies to the generator (and ARP
+// answered) → Produce → TX burst. A periodic line goes to stderr; the summary
+// to stdout (or --out) as a table, CSV or JSON. Exit status: 0 when the run
+// finished with no dropped exchange, 3 when some were dropped (as perfdhcp),
+// 1 on errors, 2 on usage errors.
+#include <signal.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+
+#include <arpa/inet.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "perf/loadgen/frames.h"
+#include "perf/loadgen/generator.h"
+#include "perf/loadgen/report.h"
+
+namespace fastlease::perf {
+namespace {
+
+volatile sig_atomic_t g_interrupted = 0;
+
+constexpr char kUsage[] = R"(usage: fastlease-perf [EAL options] -- [options]
+
+Emulates DHCPv4 clients on DPDK port 0 against the server at --server.
+
+  --server IP            the server's address (required)
+  --relay GIADDR         act as a relay agent with this address (giaddr, option 82,
+                         from port 67); default: clients on the server's link
+  --vlan ID              tag frames with this 802.1Q VLAN id
+  --server-mac MAC       the server's MAC (default: ARP for it when relaying, else
+                         learned from its first reply)
+  --scenario NAME        dora | renew | release | init-reboot | mixed | storm (default dora)
+  --clients N            distinct clients (default 10000)
+  --rate R               new exchanges per second; 0 = flat out (default 0)
+  --window W             exchanges in flight at most (default 4096)
+  --duration S           stop starting exchanges after S seconds (default 10; 0 = no limit)
+  --exchanges N          stop after starting N exchanges
+  --passes P             stop after about P exchanges per client
+  --timeout-ms T         retransmit after T ms without a reply (default 1000)
+  --retries K            retransmissions before an exchange counts as dropped (default 2)
+  --renews K             mixed: renews per cycle (default 1)
+  --storm-new M          storm: new clients joining at the outage (default 0)
+  --mac-prefix HH        first byte of client MACs (default 02)
+  --report-interval S    seconds between progress lines on stderr (default 1; 0 = none)
+  --format F             table | csv | json (default table)
+  --label TEXT           label of the summary (default: scenario and rate)
+  --out FILE             write the summary to FILE instead of stdout
+)";
+
+struct Args {
+  GeneratorOptions gen;
+  double duration_s = 10;
+  double report_interval_s = 1;
+  ReportFormat format = ReportFormat::kTable;
+  std::string label;
+  std::string out;
+  bool server_mac_given = false;
+};
+
+bool ParseIp(const std::string& text, uint32_t* out) {
+  in_addr a{};
+  if (inet_pton(AF_INET, text.c_str(), &a) != 1) return false;
+  *out = ntohl(a.s_addr);
+  return true;
+}
+
+bool ParseMac(const std::string& text, MacAddress* out) {
+  unsigned b[6];
+  if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6) {
+    return false;
+  }
+  for (int i = 0; i < 6; ++i) {
+    if (b[i] > 255) return false;
+    (*out)[i] = static_cast<uint8_t>(b[i]);
+  }
+  return true;
+}
+
+// Parses the options after `--`; prints the problem and returns false on error.
+bool ParseArgs(int argc, char** argv, Args* a) {
+  a->gen.clients = 10000;
+  bool have_server = false;
+  for (int i = 0; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--help" || flag == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "fastlease-perf: %s needs a value (or is unknown)\n%s", flag.c_str(), kUsage);
+      return false;
+    }
+    const std::string v = argv[++i];
+    auto number = [&](double lo, double hi, double* out) {
+      char* end = nullptr;
+      const double d = std::strtod(v.c_str(), &end);
+      if (end == v.c_str() || *end != '\0' || d < lo || d > hi) {
+        std::fprintf(stderr, "fastlease-perf: %s: '%s' is not a number in %g..%g\n", flag.c_str(),
+                     v.c_str(), lo, hi);
+        return false;
+      }
+      *out = d;
+      return true;
+    };
+    double d = 0;
+    if (flag == "--server") {
+      if (!ParseIp(v, &a->gen.path.server_ip)) {
+        std::fprintf(stderr, "fastlease-perf: --server: '%s' is not an IPv4 address\n", v.c_str());
+        return false;
+      }
+      have_server = true;
+    } else if (flag == "--relay") {
+      if (!ParseIp(v, &a->gen.path.giaddr)) {
+        std::fprintf(stderr, "fastlease-perf: --relay: '%s' is not an IPv4 address\n", v.c_str());
+        return false;
+      }
+      a->gen.path.relayed = true;
+    } else if (flag == "--server-mac") {
+      if (!ParseMac(v, &a->gen.path.server_mac)) {
+        std::fprintf(stderr, "fastlease-perf: --server-mac: '%s' is not a MAC address\n", v.c_str());
+        return false;
+      }
+      a->server_mac_given = true;
+    } else if (flag == "--scenario") {
+      if (!ParseScenario(v, &a->gen.scenario)) {
+        std::fprintf(stderr, "fastlease-perf: --scenario: unknown scenario '%s'\n", v.c_str());
+        return false;
+      }
+    } else if (flag == "--format") {
+      if (!ParseReportFormat(v, &a->format)) {
+        std::fprintf(stderr, "fastlease-perf: --format: '%s' is not table, csv or json\n", v.c_str());
+        return false;
+      }
+    } else if (flag == "--label") {
+      a->label = v;
+    } else if (flag == "--out") {
+      a->out = v;
+    } else if (flag == "--vlan") {
+      if (!number(1, 4094, &d)) return false;
+      a->gen.path.vlan = static_cast<uint16_t>(d);
+    } else if (flag == "--clients") {
+      if (!number(1, 100'000'000, &d)) return false;
+      a->gen.clients = static_cast<uint32_t>(d);
+    } else if (flag == "--rate") {
+      if (!number(0, 1e9, &d)) return false;
+      a->gen.rate = d;
+    } else if (flag == "--window") {
+      if (!number(1, 1 << 24, &d)) return false;
+      a->gen.window = static_cast<uint32_t>(d);
+    } else if (flag == "--duration") {
+      if (!number(0, 1e7, &a->duration_s)) return false;
+    } else if (flag == "--exchanges") {
+      if (!number(1, 1e15, &d)) return false;
+      a->gen.max_exchanges = static_cast<uint64_t>(d);
+    } else if (flag == "--passes") {
+      if (!number(1, 1e6, &d)) return false;
+      a->gen.passes = static_cast<uint64_t>(d);
+    } else if (flag == "--timeout-ms") {
+      if (!number(1, 600'000, &d)) return false;
+      a->gen.timeout_us = static_cast<uint32_t>(d * 1000);
+    } else if (flag == "--retries") {
+      if (!number(0, 255, &d)) return false;
+      a->gen.retries = static_cast<uint8_t>(d);
+    } else if (flag == "--renews") {
+      if (!number(0, 255, &d)) return false;
+      a->gen.renews_per_cycle = static_cast<uint32_t>(d);
+    } else if (flag == "--storm-new") {
+      if (!number(0, 100'000'000, &d)) return false;
+      a->gen.storm_new_clients = static_cast<uint32_t>(d);
+    } else if (flag == "--mac-prefix") {
+      unsigned p = 0;
+      if (std::sscanf(v.c_str(), "%x", &p) != 1 || p > 255 || (p & 1)) {
+        std::fprintf(stderr, "fastlease-perf: --mac-prefix: '%s' is not a unicast byte in hex\n", v.c_str());
+        return false;
+      }
+      a->gen.mac_prefix = static_cast<uint8_t>(p);
+    } else if (flag == "--report-interval") {
+      if (!number(0, 3600, &a->report_interval_s)) return false;
+    } else {
+      std::fprintf(stderr, "fastlease-perf: unknown option %s\n%s", flag.c_str(), kUsage);
+      return false;
+    }
+  }
+  if (!have_server) {
+    std::fprintf(stderr, "fastlease-perf: --server is required\n%s", kUsage);
+    return false;
+  }
+  if (a->label.empty()) {
+    a->label = fmt::format("{} {} clients @ {}", ScenarioName(a->gen.scenario), a->gen.clients,
+                           a->gen.rate > 0 ? fmt::format("{:.0f}/s", a->gen.rate) : "flat out");
+  }
+  return true;
+}
+
+class Port {
+ public:
+  bool Open(uint16_t port_id, std::string* error) {
+    port_ = port_id;
+    pool_ = rte_pktmbuf_pool_create("perf_pool", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+                                    static_cast<int>(rte_socket_id()));
+    if (pool_ == nullptr) return Fail(error, "cannot create the mbuf pool");
+    rte_eth_conf conf{};
+    if (rte_eth_dev_configure(port_, 1, 1, &conf) != 0) return Fail(error, "rte_eth_dev_configure");
+    uint16_t rxd = 1024, txd = 1024;
+    rte_eth_dev_adjust_nb_rx_tx_desc(port_, &rxd, &txd);
+    const int socket = rte_eth_dev_socket_id(port_);
+    if (rte_eth_rx_queue_setup(port_, 0, rxd, socket, nullptr, pool_) != 0) return Fail(error, "rx queue");
+    if (rte_eth_tx_queue_setup(port_, 0, txd, socket, nullptr) != 0) return Fail(error, "tx queue");
+    if (rte_eth_dev_start(port_) != 0) return Fail(error, "rte_eth_dev_start");
+    rte_eth_promiscuous_enable(port_);  // replies go to the emulated clients' MACs
+    rte_ether_addr mac;
+    rte_eth_macaddr_get(port_, &mac);
+    std::memcpy(mac_.data(), mac.addr_bytes, 6);
+    return true;
+  }
+  void Close() {
+    rte_eth_dev_stop(port_);
+    rte_eth_dev_close(port_);
+  }
+  uint16_t id() const { return port_; }
+  rte_mempool* pool() const { return pool_; }
+  const MacAddress& mac() const { return mac_; }
+
+ private:
+  static bool Fail(std::string* error, const char* what) {
+    *error = fmt::format("{}: {}", what, rte_strerror(rte_errno));
+    return false;
+  }
+  uint16_t port_ = 0;
+  rte_mempool* pool_ = nullptr;
+  MacAddress mac_{};
+};
+
+std::string MacText(const MacAddress& m) {
+  return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+int Run(const Args& args) {
+  if (rte_eth_dev_count_avail() == 0) {
+    std::fprintf(stderr, "fastlease-perf: no DPDK port (give one with --vdev, e.g. "
+                         "net_af_packet0,iface=veth0)\n");
+    return 1;
+  }
+  Port port;
+  std::string error;
+  if (!port.Open(0, &error)) {
+    std::fprintf(stderr, "fastlease-perf: port 0: %s\n", error.c_str());
+    return 1;
+  }
+  GeneratorOptions options = args.gen;
+  options.path.src_mac = port.mac();
+  Generator gen(options);
+
+  const uint64_t hz = rte_get_tsc_hz();
+  auto now_us = [hz] { return rte_get_tsc_cycles() / (hz / 1'000'000); };
+  bool server_mac_known = args.server_mac_given;
+  // Address we ARP from: the relay's, else none (0.0.0.0, an ARP probe).
+  const uint32_t our_ip = options.path.relayed ? options.path.giaddr : 0;
+
+  constexpr uint16_t kBurst = 32;
+  rte_mbuf* tx[kBurst];
+  rte_mbuf* rx[64];
+  FrameSlot slots[kBurst];
+  uint64_t tx_dropped = 0, arp_answered = 0, other_frames = 0;
+
+  auto send_one = [&](auto&& build) {
+    rte_mbuf* m = rte_pktmbuf_alloc(port.pool());
+    if (m == nullptr) return;
+    const size_t len = build(rte_pktmbuf_mtod(m, uint8_t*));
+    m->data_len = m->pkt_len = static_cast<uint32_t>(len);
+    if (rte_eth_tx_burst(port.id(), 0, &m, 1) != 1) {
+      rte_pktmbuf_free(m);
+      ++tx_dropped;
+    }
+  };
+
+  // Relaying needs the server's MAC before the first frame: ask ARP.
+  if (options.path.relayed && !server_mac_known) {
+    const uint64_t give_up = now_us() + 5'000'000;
+    uint64_t next_ask = 0;
+    while (!server_mac_known && now_us() < give_up && !g_interrupted) {
+      if (now_us() >= next_ask) {
+        send_one([&](uint8_t* p) { return BuildArpRequest(port.mac(), our_ip, options.path.server_ip, p); });
+        next_ask = now_us() + 500'000;
+      }
+      const uint16_t n = rte_eth_rx_burst(port.id(), 0, rx, 64);
+      for (uint16_t i = 0; i < n; ++i) {
+        const uint8_t* f = rte_pktmbuf_mtod(rx[i], const uint8_t*);
+        if (auto r = ParseArpReply(f, rx[i]->data_len); r && r->sender_ip == options.path.server_ip) {
+          gen.set_server_mac(r->sender_mac);
+          server_mac_known = true;
+        }
+        rte_pktmbuf_free(rx[i]);
+      }
+    }
+    if (!server_mac_known) {
+      std::fprintf(stderr, "fastlease-perf: no ARP answer from %s within 5 s\n",
+                   fmt::format("{}.{}.{}.{}", options.path.server_ip >> 24, (options.path.server_ip >> 16) & 255,
+                               (options.path.server_ip >> 8) & 255, options.path.server_ip & 255).c_str());
+      port.Close();
+      return 1;
+    }
+    std::fprintf(stderr, "fastlease-perf: server at %s\n", MacText(gen.options().path.server_mac).c_str());
+  }
+
+  const uint64_t start = now_us();
+  const uint64_t stop_starting_at =
+      args.duration_s > 0 ? start + static_cast<uint64_t>(args.duration_s * 1e6) : UINT64_MAX;
+  // After starting stops, in-flight exchanges get every retry's time to finish.
+  const uint64_t drain_us = uint64_t{options.timeout_us} * (options.retries + 1u) + 100'000;
+  uint64_t drain_until = UINT64_MAX;
+  const uint64_t interval_us = static_cast<uint64_t>(args.report_interval_s * 1e6);
+  uint64_t next_report = interval_us ? start + interval_us : UINT64_MAX;
+  uint64_t last_report = start;
+  Totals previous = gen.totals();
+
+  while (true) {
+    const uint64_t now = now_us();
+    if ((now >= stop_starting_at || g_interrupted) && drain_until == UINT64_MAX) {
+      gen.StopStarting();
+      drain_until = now + drain_us;
+    }
+    if (gen.Finished() || now >= drain_until || g_interrupted > 1) break;
+
+    const uint16_t nb_rx = rte_eth_rx_burst(port.id(), 0, rx, 64);
+    for (uint16_t i = 0; i < nb_rx; ++i) {
+      const uint8_t* f = rte_pktmbuf_mtod(rx[i], const uint8_t*);
+      const size_t len = rx[i]->data_len;
+      if (!server_mac_known && ParseReply(f, len)) {
+        MacAddress mac;
+        std::memcpy(mac.data(), f + 6, 6);
+        gen.set_server_mac(mac);
+        server_mac_known = true;
+      }
+      if (!gen.OnFrame(f, len, now)) {
+        // ARP for the relay's address or a client's (the server answering a
+        // renew through its kernel): ours, so that the reply reaches us.
+        if (auto q = ParseArpRequest(f, len); q && q->target_ip != options.path.server_ip &&
+                                               q->target_ip != 0) {
+          const ArpQuery query = *q;
+          send_one([&](uint8_t* p) { return BuildArpReply(query, port.mac(), query.target_ip, p); });
+          ++arp_answered;
+        } else {
+          ++other_frames;
+        }
+      }
+      rte_pktmbuf_free(rx[i]);
+    }
+
+    if (rte_pktmbuf_alloc_bulk(port.pool(), tx, kBurst) == 0) {
+      for (uint16_t i = 0; i < kBurst; ++i) slots[i] = {rte_pktmbuf_mtod(tx[i], uint8_t*), 0};
+      const size_t n = gen.Produce(now, std::span<FrameSlot>(slots, kBurst));
+      for (size_t i = 0; i < n; ++i) tx[i]->data_len = tx[i]->pkt_len = slots[i].len;
+      uint16_t sent = 0;
+      for (int attempt = 0; attempt < 4 && sent < n; ++attempt) {
+        sent += rte_eth_tx_burst(port.id(), 0, tx + sent, static_cast<uint16_t>(n - sent));
+      }
+      tx_dropped += n - sent;
+      rte_pktmbuf_free_bulk(tx + sent, kBurst - sent);
+    }
+
+    if (now >= next_report) {
+      const Totals& current = gen.totals();
+      std::fprintf(stderr, "%s\n",
+                   PeriodicLine(previous, current, static_cast<double>(now - last_report) / 1e6,
+                                static_cast<double>(now - start) / 1e6).c_str());
+      previous = current;
+      last_report = now;
+      next_report = now + interval_us;
+    }
+  }
+
+  const double seconds = static_cast<double>(now_us() - start) / 1e6;
+  Summary summary = Summarize(gen.totals(), seconds, args.label, options.scenario == Scenario::kStorm);
+  std::string text = FormatSummary(summary, args.format);
+  if (args.format == ReportFormat::kTable) {
+    text += fmt::format("port: {} tx dropped, {} ARP answered, {} other frames\n", tx_dropped,
+                        arp_answered, other_frames);
+  }
+  if (args.out.empty()) {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    std::ofstream(args.out) << text;
+  }
+  port.Close();
+  uint64_t dropped = 0;
+  for (const KindSummary& k : summary.kinds) dropped += k.dropped;
+  if (options.scenario == Scenario::kStorm && summary.storm_seconds < 0) return 3;
+  return dropped == 0 ? 0 : 3;
+}
+
+}  // namespace
+}  // namespace fastlease::perf
+
+int main(int argc, char** argv) {
+  using namespace fastlease::perf;
+  // Our options follow "--"; the rest is EAL's.
+  int split = argc;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--help" || std::string_view(argv[i]) == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (std::string_view(argv[i]) == "--") {
+      split = i;
+      break;
+    }
+  }
+  Args args;
+  if (!ParseArgs(argc - split - 1 > 0 ? argc - split - 1 : 0, argv + split + 1, &args)) return 2;
+  const int eal = rte_eal_init(split, argv);
+  if (eal < 0) {
+    std::fprintf(stderr, "fastlease-perf: EAL init failed: %s\n", rte_strerror(rte_errno));
+    return 1;
+  }
+  signal(SIGINT, [](int) { g_interrupted = g_interrupted + 1; });
+  signal(SIGTERM, [](int) { g_interrupted = g_interrupted + 1; });
+  const int rc = Run(args);
+  rte_eal_cleanup();
+  return rc;
+}
