@@ -105,18 +105,17 @@ absl::Status LeaseEventLog::Recover() {
   if (size_ == 0) return absl::OkStatus();
   std::string last_byte;
   if (!ReadAt(fd_, size_ - 1, 1, last_byte)) return Errno("cannot read", path_, errno);
+  // A crash in the middle of a write leaves a torn last line, never acknowledged:
+  // it ends at `keep`. It is cut off only once the line before it is known to be
+  // a log line, so a file that is no lease event log is refused untouched.
+  uint64_t keep = size_;
   if (last_byte[0] != '\n') {
-    // A crash in the middle of a write: the torn line was never acknowledged.
-    const int64_t keep = StartOfLineBefore(fd_, size_);
-    if (keep < 0) return Errno("cannot read", path_, errno);
-    if (ftruncate(fd_, off_t(keep)) != 0 || fdatasync(fd_) != 0) {
-      return Errno("cannot truncate the torn last line of", path_, errno);
-    }
-    torn_bytes_ = size_ - uint64_t(keep);
-    size_ = uint64_t(keep);
+    const int64_t start = StartOfLineBefore(fd_, size_);
+    if (start < 0) return Errno("cannot read", path_, errno);
+    keep = uint64_t(start);
   }
   // The last non-empty line.
-  uint64_t end = size_;
+  uint64_t end = keep;
   while (end > 0) {
     const int64_t start = StartOfLineBefore(fd_, end - 1);
     if (start < 0) return Errno("cannot read", path_, errno);
@@ -137,6 +136,13 @@ absl::Status LeaseEventLog::Recover() {
     }
     cursor_ = *cursor;
     break;
+  }
+  if (keep < size_) {
+    if (ftruncate(fd_, off_t(keep)) != 0 || fdatasync(fd_) != 0) {
+      return Errno("cannot truncate the torn last line of", path_, errno);
+    }
+    torn_bytes_ = size_ - keep;
+    size_ = keep;
   }
   return absl::OkStatus();
 }
