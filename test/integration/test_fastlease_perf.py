@@ -1,0 +1,137 @@
+"""fastlease-perf against a running dataplane through a veth (net_af_packet in
+the client namespace): relayed and direct DORA, renews, the reconnect storm,
+a silent server, and agreement with perfdhcp on the same server."""
+import json
+import re
+import shutil
+
+import pytest
+
+from conftest import BUILD, base_config
+from test_perfdhcp import perfdhcp_counts
+
+PERF = BUILD / "perf" / "fastlease-perf"
+
+
+def relay_config(link):
+    cfg = base_config([link])
+    cfg["Dhcp4"]["subnet4"].append({
+        "id": 2, "subnet": "198.18.0.0/16", "relay": {"ip-addresses": ["192.0.2.2"]},
+        "pools": [{"pool": "198.18.0.10 - 198.18.255.250"}]})
+    return cfg
+
+
+def run_perf(link, *args, timeout=120):
+    """fastlease-perf on the namespace's end of the link; (exit status, summary)."""
+    r = link.run(PERF, "--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0",
+                 "--log-level", "lib.eal:error",
+                 "--vdev", "net_af_packet0,iface=%s" % link.peer, "--",
+                 "--format", "json", "--report-interval", "0", *args,
+                 check=False, timeout=timeout)
+    try:
+        summary = json.loads(r.stdout[r.stdout.index("{"):])
+    except ValueError:
+        raise AssertionError("no JSON summary (exit %d):\n%s\n%s" % (r.returncode, r.stdout,
+                                                                     r.stderr))
+    return r.returncode, summary, r.stderr
+
+
+def kinds(summary):
+    return {k["kind"]: k for k in summary["exchanges"]}
+
+
+@pytest.fixture(autouse=True)
+def _built():
+    if not PERF.exists():
+        pytest.fail("%s not built" % PERF)
+
+
+def test_relayed_dora_at_a_rate_completes_every_exchange(netlinks, dataplane):
+    link = netlinks()
+    dp = dataplane([link], relay_config(link))
+    rc, s, err = run_perf(link, "--server", "192.0.2.1", "--relay", "192.0.2.2",
+                          "--clients", 5000, "--rate", 1500, "--duration", 3)
+    dora = kinds(s)["dora"]
+    assert rc == 0, (s, err)
+    assert dora["started"] >= 1500 * 3 * 0.95
+    assert dora["completed"] == dora["started"]
+    assert dora["dropped"] == 0 and dora["retransmissions"] == 0 and dora["naks"] == 0
+    assert 1300 <= dora["rate"] <= 1600
+    assert 0 < dora["p50-us"] <= dora["p99-us"] <= dora["p99.9-us"] <= dora["max-us"]
+    assert s["unexpected-replies"] == 0
+    totals = dp.stats()["totals"]
+    assert totals["pkt4-ack-sent"] == dora["completed"]
+    assert totals["pkt4-offer-sent"] == dora["completed"]
+
+
+def test_direct_clients_renew_by_unicast(netlinks, dataplane):
+    link = netlinks()
+    dp = dataplane([link])
+    rc, s, err = run_perf(link, "--server", "192.0.2.1", "--scenario", "renew", "--clients", 80,
+                          "--passes", 3, "--window", 16, "--duration", 0)
+    k = kinds(s)
+    assert rc == 0, (s, err)
+    assert k["dora"]["completed"] == 80
+    assert k["renew"]["completed"] == 160 and k["renew"]["dropped"] == 0
+    totals = dp.stats()["totals"]
+    assert totals["pkt4-ack-sent"] == 240
+    assert totals["pkt4-discover-received"] == 80
+
+
+def test_reconnect_storm_serves_every_client(netlinks, dataplane):
+    link = netlinks()
+    dataplane([link], relay_config(link))
+    rc, s, err = run_perf(link, "--server", "192.0.2.1", "--relay", "192.0.2.2",
+                          "--scenario", "storm", "--clients", 2000, "--storm-new", 500,
+                          "--window", 256, "--duration", 0)
+    k = kinds(s)
+    assert rc == 0, (s, err)
+    assert s["storm"]["complete"] is True and s["storm"]["seconds"] > 0
+    assert k["init-reboot"]["completed"] == 2000 and k["init-reboot"]["naks"] == 0
+    assert k["dora"]["completed"] == 2500
+
+
+def test_a_silent_server_shows_as_drops_and_exit_status_3(netlinks):
+    link = netlinks()  # nothing serves this link
+    rc, s, err = run_perf(link, "--server", "192.0.2.1", "--clients", 50, "--exchanges", 50,
+                          "--timeout-ms", 100, "--retries", 1, "--duration", 0)
+    dora = kinds(s)["dora"]
+    assert rc == 3
+    assert dora["started"] == 50 and dora["dropped"] == 50 and dora["retransmissions"] == 50
+    assert dora["completed"] == 0
+    # Relaying needs the server's MAC first: no ARP answer is an error, not a hang.
+    r = link.run(PERF, "--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0",
+                 "--vdev", "net_af_packet0,iface=%s" % link.peer, "--", "--server", "192.0.2.1",
+                 "--relay", "192.0.2.2", check=False, timeout=60)
+    assert r.returncode == 1 and "no ARP answer from 192.0.2.1" in r.stderr
+
+
+def test_bad_options_are_usage_errors(netlinks):
+    link = netlinks()
+    for args, words in ((["--clients", "many"], "--clients"), (["--scenario", "x"], "unknown scenario"),
+                        ([], "--server is required")):
+        r = link.run(PERF, "--", "--server", "192.0.2.1", *args, check=False) if args else \
+            link.run(PERF, "--", check=False)
+        assert r.returncode == 2 and words in r.stderr, r.stderr
+
+
+def test_agrees_with_perfdhcp_on_the_same_server(netlinks, dataplane):
+    perfdhcp = shutil.which("perfdhcp")
+    if perfdhcp is None:
+        pytest.skip("perfdhcp not installed")
+    link = netlinks()
+    link.run("ip", "addr", "add", "192.0.2.2/24", "dev", link.peer)
+    dataplane([link], relay_config(link))
+    rate, seconds = 1000, 4
+    out = link.run(perfdhcp, "-4", "-l", link.peer, "-r", rate, "-R", 4000, "-p", seconds,
+                   "192.0.2.1", check=False, timeout=seconds + 60)
+    text = out.stdout + out.stderr
+    ra = perfdhcp_counts(text)["REQUEST-ACK"]
+    perfdhcp_rate = float(re.search(r"^Rate: ([\d.]+) 4-way exchanges/second", text, re.M).group(1))
+    # fastlease-perf's clients are other MACs (prefix 04), so both start from fresh leases.
+    rc, s, err = run_perf(link, "--server", "192.0.2.1", "--relay", "192.0.2.2",
+                          "--clients", 4000, "--rate", rate, "--duration", seconds,
+                          "--mac-prefix", "04")
+    dora = kinds(s)["dora"]
+    assert rc == 0 and ra["drops"] == 0, (text, s)
+    assert abs(dora["rate"] - perfdhcp_rate) <= 0.05 * rate, (dora["rate"], perfdhcp_rate)
