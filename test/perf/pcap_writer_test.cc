@@ -1,0 +1,271 @@
+// fastlease-pcapgen's logic: the classic pcap file format (global header and
+// record headers byte by byte) and the requests planned per kind, each frame
+// parsed back with the server's own DHCPv4 parser.
+#include <cstring>
+#include <span>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "dataplane/dhcp4/message.h"
+#include "perf/loadgen/frames.h"
+#include "perf/loadgen/pcap_writer.h"
+
+namespace fastlease::perf {
+namespace {
+
+constexpr MacAddress kRelayMac{0x02, 0xaa, 0, 0, 0, 1};
+constexpr MacAddress kServerMac{0x02, 0x70, 0x63, 0x61, 0x70, 0x00};
+constexpr uint32_t kServerIp = 0x0a000001;   // 10.0.0.1
+constexpr uint32_t kGiaddr = 0x0a000002;     // 10.0.0.2
+constexpr uint32_t kBase = 0x0a000100;       // 10.0.1.0
+
+uint16_t Get16(const uint8_t* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint32_t Get32(const uint8_t* p) {
+  return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
+}
+uint32_t Le32(const uint8_t* p) {
+  return uint32_t{p[3]} << 24 | uint32_t{p[2]} << 16 | uint32_t{p[1]} << 8 | p[0];
+}
+
+struct Record {
+  uint32_t ts_sec, ts_usec, incl, orig;
+  std::span<const uint8_t> frame;
+};
+
+// Splits a pcap file into records, checking that they exactly fill it.
+std::vector<Record> Records(const std::vector<uint8_t>& file) {
+  std::vector<Record> out;
+  size_t off = kPcapGlobalHeaderSize;
+  while (off + kPcapRecordHeaderSize <= file.size()) {
+    const uint8_t* h = file.data() + off;
+    Record r{Le32(h), Le32(h + 4), Le32(h + 8), Le32(h + 12), {}};
+    off += kPcapRecordHeaderSize;
+    EXPECT_LE(off + r.incl, file.size());
+    r.frame = {file.data() + off, r.incl};
+    off += r.incl;
+    out.push_back(r);
+  }
+  EXPECT_EQ(off, file.size());
+  return out;
+}
+
+struct Parsed {
+  size_t l2 = 14;
+  uint16_t vlan = 0;
+  uint32_t ip_src = 0, ip_dst = 0;
+  uint16_t sport = 0, dport = 0;
+  MacAddress dst_mac{}, src_mac{};
+  dhcp4::Dhcp4Message msg;
+  dhcp4::ParseError error = dhcp4::ParseError::kNone;
+};
+
+Parsed ParseFrame(std::span<const uint8_t> f) {
+  Parsed p;
+  std::memcpy(p.dst_mac.data(), f.data(), 6);
+  std::memcpy(p.src_mac.data(), f.data() + 6, 6);
+  if (Get16(f.data() + 12) == 0x8100) {
+    p.vlan = Get16(f.data() + 14) & 0x0fff;
+    p.l2 = 18;
+  }
+  const uint8_t* ip = f.data() + p.l2;
+  EXPECT_EQ(Get16(ip - 2), 0x0800);
+  EXPECT_EQ(Get16(ip + 2), f.size() - p.l2) << "IPv4 total length";
+  p.ip_src = Get32(ip + 12);
+  p.ip_dst = Get32(ip + 16);
+  const uint8_t* udp = ip + 20;
+  p.sport = Get16(udp);
+  p.dport = Get16(udp + 2);
+  p.error = dhcp4::Parse({udp + 8, static_cast<size_t>(Get16(udp + 4)) - 8}, p.msg);
+  return p;
+}
+
+uint32_t OptionAddress(const dhcp4::Dhcp4Message& m, uint8_t code) {
+  auto o = m.Option(code);
+  return o.size() == 4 ? Get32(o.data()) : 0;
+}
+
+MacAddress Chaddr(const dhcp4::Dhcp4Message& m) {
+  MacAddress mac;
+  std::copy_n(m.chaddr_field().begin(), 6, mac.begin());
+  return mac;
+}
+
+PcapPlan DirectPlan(PcapKind kind, uint32_t clients) {
+  PcapPlan plan{.kind = kind, .clients = clients};
+  plan.path = {.src_mac = kRelayMac, .server_mac = kServerMac, .server_ip = kServerIp};
+  plan.subnet_base = kBase;
+  return plan;
+}
+
+TEST(PcapWriterTest, GlobalHeaderIsClassicLittleEndianEthernet) {
+  std::vector<uint8_t> out;
+  AppendPcapHeader(out);
+  const std::vector<uint8_t> expected = {
+      0xd4, 0xc3, 0xb2, 0xa1,  // magic, microseconds, little endian
+      0x02, 0x00, 0x04, 0x00,  // version 2.4
+      0, 0, 0, 0,              // thiszone
+      0, 0, 0, 0,              // sigfigs
+      0xff, 0xff, 0x00, 0x00,  // snaplen 65535
+      0x01, 0x00, 0x00, 0x00,  // LINKTYPE_ETHERNET
+  };
+  EXPECT_EQ(out, expected);
+}
+
+TEST(PcapWriterTest, RecordHeaderThenFrame) {
+  std::vector<uint8_t> out;
+  const uint8_t frame[] = {1, 2, 3, 4, 5};
+  AppendPcapRecord(out, frame, sizeof frame, 0x01020304, 999999);
+  ASSERT_EQ(out.size(), kPcapRecordHeaderSize + sizeof frame);
+  EXPECT_EQ(Le32(out.data()), 0x01020304u);
+  EXPECT_EQ(Le32(out.data() + 4), 999999u);
+  EXPECT_EQ(Le32(out.data() + 8), 5u);   // incl_len
+  EXPECT_EQ(Le32(out.data() + 12), 5u);  // orig_len
+  EXPECT_EQ(0, std::memcmp(out.data() + 16, frame, sizeof frame));
+}
+
+TEST(PcapWriterTest, KindNames) {
+  for (PcapKind k : {PcapKind::kDiscover, PcapKind::kRequest, PcapKind::kRenew,
+                     PcapKind::kInitReboot, PcapKind::kRelease, PcapKind::kMixed}) {
+    EXPECT_EQ(ParsePcapKind(PcapKindName(k)), k);
+  }
+  EXPECT_FALSE(ParsePcapKind("offer"));
+  EXPECT_FALSE(PcapKindNeedsServer(PcapKind::kDiscover, false));
+  EXPECT_TRUE(PcapKindNeedsServer(PcapKind::kDiscover, true));
+  EXPECT_TRUE(PcapKindNeedsServer(PcapKind::kRenew, false));
+}
+
+TEST(PcapWriterTest, ClientMacIsFastleasePerfs) {
+  EXPECT_EQ(PcapClientMac(0x02, 0), (MacAddress{0x02, 0x50, 0, 0, 0, 0}));
+  EXPECT_EQ(PcapClientMac(0x0e, 0x01020304), (MacAddress{0x0e, 0x50, 1, 2, 3, 4}));
+}
+
+TEST(PcapWriterTest, DiscoverStormOneRecordPerClient) {
+  const std::vector<uint8_t> file = BuildPcap(DirectPlan(PcapKind::kDiscover, 300));
+  ASSERT_GE(file.size(), kPcapGlobalHeaderSize);
+  EXPECT_EQ(Le32(file.data()), kPcapMagic);
+  const auto records = Records(file);
+  ASSERT_EQ(records.size(), 300u);
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    const Record& r = records[i];
+    EXPECT_EQ(r.incl, r.orig);
+    EXPECT_EQ(r.incl, r.frame.size());
+    EXPECT_GE(r.incl, 14u + 20 + 8 + 240 + 4);
+    EXPECT_LE(r.incl, kMaxRequestFrame);
+    EXPECT_EQ(uint64_t{r.ts_sec} * 1000000 + r.ts_usec, i);  // 1 µs apart
+    Parsed p = ParseFrame(r.frame);
+    ASSERT_EQ(p.error, dhcp4::ParseError::kNone) << i;
+    EXPECT_EQ(p.msg.type(), dhcp4::MessageType::kDiscover);
+    EXPECT_EQ(Chaddr(p.msg), PcapClientMac(0x02, i));
+    EXPECT_EQ(p.src_mac, PcapClientMac(0x02, i));
+    EXPECT_EQ(p.dst_mac, (MacAddress{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}));
+    EXPECT_EQ(p.msg.xid(), i + 1);
+    EXPECT_EQ(p.ip_src, 0u);
+    EXPECT_EQ(p.ip_dst, 0xffffffffu);
+    EXPECT_EQ(p.sport, 68);
+    EXPECT_EQ(p.dport, 67);
+  }
+}
+
+TEST(PcapWriterTest, AddressedKindsUseSubnetBasePlusIndex) {
+  struct Case {
+    PcapKind kind;
+    dhcp4::MessageType type;
+  };
+  for (Case c : {Case{PcapKind::kRequest, dhcp4::MessageType::kRequest},
+                 Case{PcapKind::kRenew, dhcp4::MessageType::kRequest},
+                 Case{PcapKind::kInitReboot, dhcp4::MessageType::kRequest},
+                 Case{PcapKind::kRelease, dhcp4::MessageType::kRelease}}) {
+    PcapPlan plan = DirectPlan(c.kind, 20);
+    plan.mac_prefix = 0x0e;
+    const auto records = Records(BuildPcap(plan));
+    ASSERT_EQ(records.size(), 20u);
+    for (uint32_t i = 0; i < records.size(); ++i) {
+      SCOPED_TRACE(testing::Message() << PcapKindName(c.kind) << " client " << i);
+      Parsed p = ParseFrame(records[i].frame);
+      ASSERT_EQ(p.error, dhcp4::ParseError::kNone);
+      EXPECT_EQ(p.msg.type(), c.type);
+      EXPECT_EQ(Chaddr(p.msg), PcapClientMac(0x0e, i));
+      const uint32_t addr = kBase + i;
+      switch (c.kind) {
+        case PcapKind::kRequest:  // SELECTING: 50 and 54, broadcast
+          EXPECT_EQ(p.msg.ciaddr(), 0u);
+          EXPECT_EQ(OptionAddress(p.msg, 50), addr);
+          EXPECT_EQ(OptionAddress(p.msg, 54), kServerIp);
+          EXPECT_EQ(p.ip_dst, 0xffffffffu);
+          break;
+        case PcapKind::kInitReboot:  // 50, no 54, ciaddr 0
+          EXPECT_EQ(p.msg.ciaddr(), 0u);
+          EXPECT_EQ(OptionAddress(p.msg, 50), addr);
+          EXPECT_TRUE(p.msg.Option(54).empty());
+          break;
+        case PcapKind::kRenew:  // ciaddr, unicast to the server
+        case PcapKind::kRelease:
+          EXPECT_EQ(p.msg.ciaddr(), addr);
+          EXPECT_EQ(p.ip_src, addr);
+          EXPECT_EQ(p.ip_dst, kServerIp);
+          EXPECT_EQ(p.dst_mac, kServerMac);
+          if (c.kind == PcapKind::kRelease) {
+            EXPECT_EQ(OptionAddress(p.msg, 54), kServerIp);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+}
+
+TEST(PcapWriterTest, MixedIsRelayedInFixedProportions) {
+  PcapPlan plan = DirectPlan(PcapKind::kMixed, 100);
+  plan.path.relayed = true;
+  plan.path.giaddr = kGiaddr;
+  plan.path.vlan = 42;
+  const auto specs = PlanRequests(plan);
+  ASSERT_EQ(specs.size(), 100u);
+  int counts[5] = {};
+  for (const RequestSpec& s : specs) ++counts[static_cast<int>(s.kind)];
+  EXPECT_EQ(counts[static_cast<int>(RequestKind::kDiscover)], 40);
+  EXPECT_EQ(counts[static_cast<int>(RequestKind::kRequestSelecting)], 30);
+  EXPECT_EQ(counts[static_cast<int>(RequestKind::kRequestRenewing)], 20);
+  EXPECT_EQ(counts[static_cast<int>(RequestKind::kRelease)], 10);
+  EXPECT_EQ(counts[static_cast<int>(RequestKind::kRequestInitReboot)], 0);
+
+  const auto records = Records(BuildPcap(plan));
+  ASSERT_EQ(records.size(), 100u);
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    SCOPED_TRACE(i);
+    Parsed p = ParseFrame(records[i].frame);
+    ASSERT_EQ(p.error, dhcp4::ParseError::kNone);
+    EXPECT_EQ(p.l2, 18u);
+    EXPECT_EQ(p.vlan, 42);
+    EXPECT_EQ(p.src_mac, kRelayMac);
+    EXPECT_EQ(p.dst_mac, kServerMac);
+    EXPECT_EQ(p.ip_src, kGiaddr);
+    EXPECT_EQ(p.ip_dst, kServerIp);
+    EXPECT_EQ(p.sport, 67);
+    EXPECT_EQ(p.dport, 67);
+    EXPECT_EQ(p.msg.giaddr(), kGiaddr);
+    EXPECT_EQ(p.msg.hops(), 1);
+    EXPECT_FALSE(p.msg.Option(82).empty());
+    EXPECT_EQ(Chaddr(p.msg), PcapClientMac(0x02, i));
+    const RequestKind k = PcapRequestKind(PcapKind::kMixed, i);
+    EXPECT_EQ(specs[i].kind, k);
+    if (k == RequestKind::kDiscover) {
+      EXPECT_EQ(p.msg.type(), dhcp4::MessageType::kDiscover);
+    } else if (k == RequestKind::kRelease) {
+      EXPECT_EQ(p.msg.type(), dhcp4::MessageType::kRelease);
+      EXPECT_EQ(p.msg.ciaddr(), kBase + i);
+    } else {
+      EXPECT_EQ(p.msg.type(), dhcp4::MessageType::kRequest);
+      if (k == RequestKind::kRequestRenewing) {
+        EXPECT_EQ(p.msg.ciaddr(), kBase + i);
+      } else {
+        EXPECT_EQ(OptionAddress(p.msg, 50), kBase + i);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace fastlease::perf
