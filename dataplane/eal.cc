@@ -10,6 +10,10 @@ namespace fastlease::dataplane {
 
 bool IsVdev(std::string_view device) { return device.substr(0, 4) == "net_"; }
 
+bool IsProgramRingDevice(std::string_view device) {
+  return device.substr(0, 9) == "net_ring_" && device.find(',') == std::string_view::npos;
+}
+
 std::string DeviceName(std::string_view device) {
   return std::string(device.substr(0, device.find(',')));
 }
@@ -29,6 +33,7 @@ std::vector<std::string> BuildEalArgs(std::string_view program,
   args.emplace_back(program);
   args.insert(args.end(), dataplane.eal_args.begin(), dataplane.eal_args.end());
   for (const config::Port& port : dataplane.ports) {
+    if (IsProgramRingDevice(port.device)) continue;  // made by the program after EAL
     if (IsVdev(port.device)) {
       args.emplace_back("--vdev");
       args.push_back(EalDeviceArg(port.device, dataplane.workers));
