@@ -29,6 +29,15 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <pthread.h>
+#include <rte_eth_ring.h>
+#include <rte_ring.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "dataplane/dataplane_process.h"
+#include "nlohmann/json.hpp"
 
 #include "perf/loadgen/frames.h"
 #include "perf/loadgen/generator.h"
@@ -65,6 +74,14 @@ Emulates DHCPv4 clients on DPDK port 0 against the server at --server.
   --format F             table | csv | json (default table)
   --label TEXT           label of the summary (default: scenario and rate)
   --out FILE             write the summary to FILE instead of stdout
+
+In-process (the server's own ceiling, no kernel in the way):
+  --in-process CONFIG    run fastlease's dataplane in this process on CONFIG, its
+                         ports replaced by one ring port joined to the generator's;
+                         EAL comes from CONFIG's Dataplane/eal-args, which must give
+                         one worker lcore more than Dataplane/workers: the generator's
+                         (e.g. "--lcores", "0@0,1@1,2@0"). No EAL options before "--".
+  --state-dir DIR        the dataplane's state directory (lease store) in-process
 )";
 
 struct Args {
@@ -75,6 +92,8 @@ struct Args {
   std::string label;
   std::string out;
   bool server_mac_given = false;
+  std::string in_process_config;  // --in-process: run the dataplane here on this config
+  std::string state_dir;
 };
 
 bool ParseIp(const std::string& text, uint32_t* out) {
@@ -151,6 +170,10 @@ bool ParseArgs(int argc, char** argv, Args* a) {
         std::fprintf(stderr, "fastlease-perf: --format: '%s' is not table, csv or json\n", v.c_str());
         return false;
       }
+    } else if (flag == "--in-process") {
+      a->in_process_config = v;
+    } else if (flag == "--state-dir") {
+      a->state_dir = v;
     } else if (flag == "--label") {
       a->label = v;
     } else if (flag == "--out") {
@@ -201,6 +224,10 @@ bool ParseArgs(int argc, char** argv, Args* a) {
       return false;
     }
   }
+  if (!a->in_process_config.empty() && a->state_dir.empty()) {
+    std::fprintf(stderr, "fastlease-perf: --in-process needs --state-dir\n");
+    return false;
+  }
   if (!have_server) {
     std::fprintf(stderr, "fastlease-perf: --server is required\n%s", kUsage);
     return false;
@@ -216,8 +243,8 @@ class Port {
  public:
   bool Open(uint16_t port_id, std::string* error) {
     port_ = port_id;
-    pool_ = rte_pktmbuf_pool_create("perf_pool", 16383, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
-                                    static_cast<int>(rte_socket_id()));
+    pool_ = rte_pktmbuf_pool_create(fmt::format("perf_pool{}", port_id).c_str(), 16383, 256, 0,
+                                    RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
     if (pool_ == nullptr) return Fail(error, "cannot create the mbuf pool");
     rte_eth_conf conf{};
     if (rte_eth_dev_configure(port_, 1, 1, &conf) != 0) return Fail(error, "rte_eth_dev_configure");
@@ -255,16 +282,13 @@ std::string MacText(const MacAddress& m) {
   return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-int Run(const Args& args) {
-  if (rte_eth_dev_count_avail() == 0) {
-    std::fprintf(stderr, "fastlease-perf: no DPDK port (give one with --vdev, e.g. "
-                         "net_af_packet0,iface=veth0)\n");
-    return 1;
-  }
+// Runs the generator on DPDK port `port_id` until it finishes; prints the
+// summary; returns the exit status. Any lcore.
+int RunOnPort(uint16_t port_id, const Args& args) {
   Port port;
   std::string error;
-  if (!port.Open(0, &error)) {
-    std::fprintf(stderr, "fastlease-perf: port 0: %s\n", error.c_str());
+  if (!port.Open(port_id, &error)) {
+    std::fprintf(stderr, "fastlease-perf: port %u: %s\n", port_id, error.c_str());
     return 1;
   }
   GeneratorOptions options = args.gen;
@@ -409,6 +433,109 @@ int Run(const Args& args) {
   return dropped == 0 ? 0 : 3;
 }
 
+struct GeneratorLaunch {
+  uint16_t port = 0;
+  const Args* args = nullptr;
+  int rc = 1;
+  std::atomic<bool> done{false};
+};
+
+int GeneratorMain(void* arg) {
+  auto* launch = static_cast<GeneratorLaunch*>(arg);
+  launch->rc = RunOnPort(launch->port, *launch->args);
+  launch->done.store(true, std::memory_order_release);
+  return 0;
+}
+
+// The dataplane (DataplaneProcess) and the generator in one process, joined by
+// two rings: the dataplane's port "net_ring_fldp" receives what the generator's
+// "net_ring_flgen" sends, and the other way round.
+int RunInProcess(const Args& args, const char* program) {
+  nlohmann::json config;
+  {
+    std::ifstream in(args.in_process_config);
+    config = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  }
+  if (!config.is_object() || !config.contains("Dataplane") || !config["Dataplane"].is_object()) {
+    std::fprintf(stderr, "fastlease-perf: %s: not a fastlease config with a Dataplane section\n",
+                 args.in_process_config.c_str());
+    return 2;
+  }
+  std::string address = "192.0.2.1/24";
+  const nlohmann::json& ports = config["Dataplane"].value("ports", nlohmann::json::array());
+  if (ports.is_array() && !ports.empty() && ports[0].contains("address")) {
+    address = ports[0]["address"].get<std::string>();
+  }
+  config["Dataplane"]["ports"] = nlohmann::json::array({{{"device", "net_ring_fldp"}, {"address", address}}});
+  std::error_code ec;
+  std::filesystem::create_directories(args.state_dir, ec);
+  const std::string config_path = args.state_dir + "/perf-in-process.json";
+  std::ofstream(config_path) << config.dump(2);
+
+  rte_ring* to_dataplane = nullptr;
+  rte_ring* to_generator = nullptr;
+  dataplane::ProcessOptions options;
+  options.config_path = config_path;
+  options.state_dir = args.state_dir;
+  options.after_eal = [&]() -> absl::Status {
+    to_dataplane = rte_ring_create("perf_to_dp", 4096, static_cast<int>(rte_socket_id()),
+                                   RING_F_SP_ENQ | RING_F_SC_DEQ);
+    to_generator = rte_ring_create("perf_to_gen", 4096, static_cast<int>(rte_socket_id()),
+                                   RING_F_SP_ENQ | RING_F_SC_DEQ);
+    if (to_dataplane == nullptr || to_generator == nullptr) {
+      return absl::InternalError(fmt::format("rings: {}", rte_strerror(rte_errno)));
+    }
+    if (rte_eth_from_rings("fldp", &to_dataplane, 1, &to_generator, 1, 0) < 0 ||
+        rte_eth_from_rings("flgen", &to_generator, 1, &to_dataplane, 1, 0) < 0) {
+      return absl::InternalError(fmt::format("ring ports: {}", rte_strerror(rte_errno)));
+    }
+    // Distinct unicast MACs (ring ports start with none).
+    rte_ether_addr dp_mac{{0x02, 0xf1, 0, 0, 0, 1}}, gen_mac{{0x02, 0xf1, 0, 0, 0, 2}};
+    uint16_t id = 0;
+    if (rte_eth_dev_get_port_by_name("net_ring_fldp", &id) == 0) rte_eth_dev_default_mac_addr_set(id, &dp_mac);
+    if (rte_eth_dev_get_port_by_name("net_ring_flgen", &id) == 0) rte_eth_dev_default_mac_addr_set(id, &gen_mac);
+    return absl::OkStatus();
+  };
+  // The dataplane's main lcore takes these signals (sigtimedwait); every thread
+  // started from here inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  dataplane::RecordProcessCpus();
+  dataplane::DataplaneProcess dp(options);
+  if (!dp.Start(program)) {
+    dp.Shutdown();
+    return 1;
+  }
+  int rc = 1;
+  uint16_t gen_port = 0;
+  if (dp.spare_lcores().empty()) {
+    std::fprintf(stderr, "fastlease-perf: no lcore left for the generator: give EAL one more "
+                         "lcore than Dataplane/workers + 1 in %s's eal-args (e.g. \"--lcores\", "
+                         "\"0@0,1@1,2@0\")\n", args.in_process_config.c_str());
+  } else if (rte_eth_dev_get_port_by_name("net_ring_flgen", &gen_port) != 0) {
+    std::fprintf(stderr, "fastlease-perf: the generator's ring port is missing\n");
+  } else {
+    GeneratorLaunch launch;
+    launch.port = gen_port;
+    launch.args = &args;
+    const unsigned lcore = dp.spare_lcores().front();
+    if (rte_eal_remote_launch(GeneratorMain, &launch, lcore) != 0) {
+      std::fprintf(stderr, "fastlease-perf: cannot launch the generator on lcore %u\n", lcore);
+    } else {
+      dp.Serve([&] { return launch.done.load(std::memory_order_acquire); });
+      g_interrupted = 1;  // a signal ended Serve early: stop starting, drain
+      rte_eal_wait_lcore(lcore);
+      rc = launch.rc;
+    }
+  }
+  dp.Shutdown();
+  return rc;
+}
+
 }  // namespace
 }  // namespace fastlease::perf
 
@@ -428,6 +555,7 @@ int main(int argc, char** argv) {
   }
   Args args;
   if (!ParseArgs(argc - split - 1 > 0 ? argc - split - 1 : 0, argv + split + 1, &args)) return 2;
+  if (!args.in_process_config.empty()) return RunInProcess(args, argv[0]);
   const int eal = rte_eal_init(split, argv);
   if (eal < 0) {
     std::fprintf(stderr, "fastlease-perf: EAL init failed: %s\n", rte_strerror(rte_errno));
@@ -435,7 +563,13 @@ int main(int argc, char** argv) {
   }
   signal(SIGINT, [](int) { g_interrupted = g_interrupted + 1; });
   signal(SIGTERM, [](int) { g_interrupted = g_interrupted + 1; });
-  const int rc = Run(args);
+  int rc = 1;
+  if (rte_eth_dev_count_avail() == 0) {
+    std::fprintf(stderr, "fastlease-perf: no DPDK port (give one with --vdev, e.g. "
+                         "net_af_packet0,iface=veth0)\n");
+  } else {
+    rc = RunOnPort(0, args);
+  }
   rte_eal_cleanup();
   return rc;
 }
