@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # perf/side_by_side.sh: whole-system DORA throughput of fastlease-dataplane and
-# Kea 2.2 kea-dhcp4, both driven by perfdhcp through veth pairs, measured the
-# way /work/shared/BASELINES.md describes (perfdhcp pinned to core 0, the server
-# to core 1, 50,000 simulated clients, highest rate with at most 1% of
-# exchanges lost, median of N repetitions).
+# Kea 2.2 kea-dhcp4, both driven by perfdhcp and by fastlease-perf through veth
+# pairs, measured the way /work/shared/BASELINES.md describes (the generator
+# pinned to core 0, the server to core 1, 50,000 simulated clients, highest
+# rate with at most 1% of exchanges lost, median of N repetitions).
 #
-#   sudo perf/side_by_side.sh                      # default run, about 7 minutes
+#   sudo perf/side_by_side.sh                      # default run, about 15 minutes
+#   perf/side_by_side.sh --generators fastlease-perf --max-drop 0
 #   perf/side_by_side.sh --reps 1 --steps 3 --durability none --kea-modes single
 #   perf/side_by_side.sh --out /tmp/sbs.md --keep-tmp
 #
@@ -24,6 +25,11 @@
 #     --duration seconds, doubling the rate from --start-rate until a run loses
 #     more than 1% of exchanges, then bisecting; the result of a repetition is
 #     the highest achieved rate (perfdhcp's "Rate:" line) of a passing run.
+#     fastlease-perf first runs flat out (closed loop, --window exchanges in
+#     flight) and the search starts at 90% of what that achieved, growing by
+#     10%; its rate is completed DORAs per second, and it reports p99 latency.
+#     fastlease-perf relays from 192.0.2.3 (an address the client namespace's
+#     kernel does not own, so the kernel neither answers nor takes its replies).
 #     Repetitions after the first start from the first one's best rate and grow
 #     by 20% at a time. Repetitions are interleaved across modes so that
 #     background load on the machine falls on every server alike.
@@ -36,7 +42,7 @@
 # bad usage.
 #
 # Needs root, iproute2, ethtool, taskset, perfdhcp and kea-dhcp4 (Kea 2.2), and
-# a built dataplane (ninja -C build). Cleans up its namespaces and stops the
+# a built dataplane and fastlease-perf (ninja -C build). Cleans up its namespaces and stops the
 # processes it started on any exit; namespaces left behind by a run that was
 # killed (flp-<pid>-* whose pid is gone) are removed at start.
 set -euo pipefail
@@ -58,6 +64,10 @@ KEA_SOCKET="udp"
 IDLE_SLEEP_US=10
 MAX_DROP=1          # percent of exchanges a passing run may lose
 DATAPLANE="$ROOT/build/dataplane/fastlease-dataplane"
+PERF="$ROOT/build/perf/fastlease-perf"
+GENERATORS="perfdhcp,fastlease-perf"
+WINDOW=256          # fastlease-perf: exchanges in flight at most
+PERF_MAX_RATE=5000000
 PERFDHCP_EXTRA=""
 KEEP_TMP=0
 
@@ -81,6 +91,9 @@ Options (defaults in brackets):
   --max-drop P          percent of lost exchanges still passing [$MAX_DROP]
   --dataplane PATH      fastlease-dataplane binary [$DATAPLANE]
   --perfdhcp-args ARGS  extra perfdhcp arguments, e.g. "-g single"
+  --generators LIST     perfdhcp,fastlease-perf [$GENERATORS]
+  --perf PATH           fastlease-perf binary [$PERF]
+  --window N            fastlease-perf exchanges in flight [$WINDOW]
   --keep-tmp            keep the temp dir (configs, logs, perfdhcp outputs)
 EOF
 }
@@ -107,12 +120,15 @@ while [[ $# -gt 0 ]]; do
     --max-drop) need_value "$@"; MAX_DROP=$2; shift 2 ;;
     --dataplane) need_value "$@"; DATAPLANE=$2; shift 2 ;;
     --perfdhcp-args) need_value "$@"; PERFDHCP_EXTRA=$2; shift 2 ;;
+    --generators) need_value "$@"; GENERATORS=$2; shift 2 ;;
+    --perf) need_value "$@"; PERF=$2; shift 2 ;;
+    --window) need_value "$@"; WINDOW=$2; shift 2 ;;
     --keep-tmp) KEEP_TMP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die_usage "unknown argument '$1'" ;;
   esac
 done
-for n in REPS DURATION STEPS START_RATE MAX_RATE CLIENTS IDLE IDLE_SLEEP_US; do
+for n in REPS DURATION STEPS START_RATE MAX_RATE CLIENTS IDLE IDLE_SLEEP_US WINDOW; do
   [[ ${!n} =~ ^[0-9]+$ && ${!n} -ge 0 ]] || die_usage "$n must be a non-negative integer"
 done
 [[ $REPS -ge 1 && $STEPS -ge 1 && $DURATION -ge 1 && $START_RATE -ge 1 ]] ||
@@ -133,6 +149,14 @@ for k in "${_k[@]}"; do
   MODES+=("kea:$k")
 done
 [[ ${#MODES[@]} -gt 0 ]] || die_usage "nothing to measure"
+GENS=()
+IFS=, read -r -a _g <<< "$GENERATORS"
+for g in "${_g[@]}"; do
+  [[ -z $g ]] && continue
+  [[ $g == perfdhcp || $g == fastlease-perf ]] || die_usage "unknown generator '$g'"
+  GENS+=("$g")
+done
+[[ ${#GENS[@]} -gt 0 ]] || die_usage "no generator"
 
 # ---- prerequisites ---------------------------------------------------------
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -150,6 +174,7 @@ fi
 if [[ $HAS_KEA -eq 1 ]]; then
   command -v kea-dhcp4 >/dev/null || fail "kea-dhcp4 not found (apt-get install kea-dhcp4-server)"
 fi
+[[ " ${GENS[*]} " == *" fastlease-perf "* && ! -x $PERF ]] && fail "$PERF not built (ninja -C $ROOT/build)"
 [[ $(nproc) -ge 2 ]] || fail "needs 2 cores (generator on 0, server on 1)"
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -159,6 +184,7 @@ NS_FS="$PFX-fsrv" NS_FC="$PFX-fcli" NS_KS="$PFX-ksrv" NS_KC="$PFX-kcli"
 IF_FS="$PFX-fs" IF_FC="$PFX-fc" IF_KS="$PFX-ks" IF_KC="$PFX-kc"
 SERVER_IP=192.0.2.1
 CLIENT_IP=192.0.2.2
+GEN_RELAY=192.0.2.3   # fastlease-perf's relay address
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/side_by_side.XXXXXX")
 STARTED_PIDS=()
 
@@ -256,7 +282,7 @@ SUBNETS='[
       { "id": 1, "subnet": "192.0.2.0/24",
         "pools": [ { "pool": "192.0.2.10 - 192.0.2.250" } ] },
       { "id": 2, "subnet": "198.18.0.0/15",
-        "relay": { "ip-addresses": [ "'"$CLIENT_IP"'" ] },
+        "relay": { "ip-addresses": [ "'"$CLIENT_IP"'", "'"$GEN_RELAY"'" ] },
         "pools": [ { "pool": "198.18.0.10 - 198.19.255.250" } ] }
     ]'
 
@@ -302,7 +328,7 @@ EOF
 # ---- servers ---------------------------------------------------------------
 SPID=""      # the running server's pid
 SDIR=""      # its run directory
-CUR_KIND="" CUR_MODE="" CNS="" CIF=""
+CUR_KIND="" CUR_MODE="" CUR_GEN="" CNS="" CIF=""
 
 start_server() {  # kind mode dir
   local kind=$1 mode=$2 dir=$3 i
@@ -393,8 +419,12 @@ parse_pd() {
 }
 
 PROBE_N=0
-# probe rate -> sets P_RATE P_DROP P_CPU P_ETC; appends a line to $SDIR/probes.txt
+# probe rate -> sets P_RATE P_DROP P_CPU P_P99 P_ETC; appends a line to $SDIR/probes.txt
 probe() {
+  if [[ $CUR_GEN == fastlease-perf ]]; then probe_fp "$1"; else probe_pd "$1"; fi
+}
+
+probe_pd() {
   local rate=$1 out c0 c1 t0 t1 g0 g1 s0 s1 rx0 rx1 ds dr rs ar ach rc=0
   PROBE_N=$((PROBE_N + 1))
   out="$SDIR/perfdhcp-$PROBE_N-r$rate.txt"
@@ -429,8 +459,39 @@ probe() {
   # Sent by perfdhcp but not seen on the server's veth end: none expected.
   # Server-side socket overflows (Kea) and the generator's own overflows.
   P_ETC="disc=$ds offer=$dr req=$rs ack=$ar srv_if_rx=$((rx1 - rx0)) srv_rcvbuf=$((s1 - s0)) gen_rcvbuf=$((g1 - g0))"
+  P_P99="-"
   echo "req=$rate rate=$P_RATE drop=$P_DROP cpu=$P_CPU $P_ETC" >> "$SDIR/probes.txt"
-  log "  $CUR_KIND $CUR_MODE: asked $rate/s, got $P_RATE/s, lost ${P_DROP}%, server CPU ${P_CPU}% ($P_ETC)"
+  log "  $CUR_KIND $CUR_MODE (perfdhcp): asked $rate/s, got $P_RATE/s, lost ${P_DROP}%, server CPU ${P_CPU}% ($P_ETC)"
+}
+
+# fastlease-perf at `rate` (0: flat out within --window) for DURATION seconds.
+probe_fp() {
+  local rate=$1 out c0 c1 t0 t1 rc=0 line
+  PROBE_N=$((PROBE_N + 1))
+  out="$SDIR/fastlease-perf-$PROBE_N-r$rate.csv"
+  c0=$(cpu_ticks "$SPID"); t0=$(now)
+  ip netns exec "$CNS" taskset -c 0 timeout $((DURATION + 60)) \
+    "$PERF" --no-huge --no-pci --no-shconf -m 512 -l 0 --file-prefix "$PFX-gen" \
+    --log-level lib.eal:error --vdev "net_af_packet0,iface=$CIF" -- \
+    --server "$SERVER_IP" --relay "$GEN_RELAY" --clients "$CLIENTS" --rate "$rate" \
+    --window "$WINDOW" --duration "$DURATION" --format csv --report-interval 0 \
+    > "$out" 2> "$out.stderr" || rc=$?
+  c1=$(cpu_ticks "$SPID"); t1=$(now)
+  if [[ $rc -ne 0 && $rc -ne 3 ]]; then
+    cat "$out" "$out.stderr" >&2
+    fail "fastlease-perf exited with $rc against $CUR_KIND $CUR_MODE (output above)"
+  fi
+  # label,kind,seconds,started,completed,naks,dropped,retransmissions,rate,drop_percent,p50,p99,p999,max
+  line=$(awk -F, '$2 == "dora"' "$out")
+  [[ -n $line ]] || { cat "$out" "$out.stderr" >&2; fail "no DORA line from fastlease-perf"; }
+  P_RATE=$(awk -F, '{printf "%.0f", $9}' <<< "$line")
+  P_DROP=$(awk -F, '{printf "%.3f", ($4 > 0) ? 100 * ($4 - $5) / $4 : 100}' <<< "$line")
+  P_P99=$(awk -F, '{print $12}' <<< "$line")
+  P_CPU=$(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
+            'BEGIN {printf "%.0f", 100 * c / hz / (t1 - t0)}')
+  P_ETC=$(awk -F, '{printf "started=%s completed=%s naks=%s dropped=%s retx=%s p50=%sus p99=%sus p99.9=%sus", $4, $5, $6, $7, $8, $11, $12, $13}' <<< "$line")
+  echo "req=$rate rate=$P_RATE drop=$P_DROP cpu=$P_CPU $P_ETC" >> "$SDIR/probes.txt"
+  log "  $CUR_KIND $CUR_MODE (fastlease-perf): asked ${rate/#0/flat-out }/s, got $P_RATE/s, lost ${P_DROP}%, server CPU ${P_CPU}% ($P_ETC)"
 }
 
 passes() { awk -v d="$1" -v m="$MAX_DROP" 'BEGIN {exit !(d <= m)}'; }
@@ -438,14 +499,20 @@ round100() { awk -v r="$1" 'BEGIN {r = int(r / 100 + 0.5) * 100; print (r < 100 
 
 # search start growth -> writes best.txt in $SDIR: "rate drop cpu requested"
 search() {
-  local r=$1 growth=$2 pass=0 failr=0 step best_rate=0 best_line="0 100 0 0"
+  local r=$1 growth=$2 pass=0 failr=0 step best_rate=0 best_line="0 100 0 0 -" max=$MAX_RATE
+  [[ $CUR_GEN == fastlease-perf ]] && max=$PERF_MAX_RATE
+  if [[ $CUR_GEN == fastlease-perf && ${3:-} == calibrate ]]; then
+    probe 0  # flat out: where to start
+    if passes "$P_DROP" && (( P_RATE > 0 )); then best_rate=$P_RATE; best_line="$P_RATE $P_DROP $P_CPU 0 $P_P99"; fi
+    (( P_RATE > 0 )) && r=$(round100 "$(awk -v r="$P_RATE" 'BEGIN {print r * 0.9}')")
+  fi
   for ((step = 0; step < STEPS; step++)); do
-    (( r > MAX_RATE )) && r=$MAX_RATE
+    (( r > max )) && r=$max
     probe "$r"
     if passes "$P_DROP"; then
       (( r > pass )) && pass=$r
-      if (( P_RATE > best_rate )); then best_rate=$P_RATE; best_line="$P_RATE $P_DROP $P_CPU $r"; fi
-      (( r >= MAX_RATE )) && break
+      if (( P_RATE > best_rate )); then best_rate=$P_RATE; best_line="$P_RATE $P_DROP $P_CPU $r $P_P99"; fi
+      (( r >= max )) && break
     else
       if (( failr == 0 || r < failr )); then failr=$r; fi
     fi
@@ -469,18 +536,22 @@ make_pair "$NS_KS" "$IF_KS" "$SERVER_IP/24" "$NS_KC" "$IF_KC"
 
 START_TIME=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-est=$(( ${#MODES[@]} * (IDLE + 5) + REPS * ${#MODES[@]} * (STEPS * (DURATION + 1) + 6) ))
-log "modes: ${MODES[*]}; $REPS repetitions of up to $STEPS runs of ${DURATION}s; at most ~$((est / 60 + 1)) min"
+est=$(( ${#MODES[@]} * (IDLE + 5) + REPS * ${#MODES[@]} * ${#GENS[@]} * ((STEPS + 1) * (DURATION + 4) + 6) ))
+log "modes: ${MODES[*]}; generators: ${GENS[*]}; $REPS repetitions of up to $STEPS runs of ${DURATION}s; at most ~$((est / 60 + 1)) min"
 log "temp dir $TMP, namespaces $PFX-*"
 
+# KEYS: "kind:mode@generator", one row of the report each.
+KEYS=()
+for m in "${MODES[@]}"; do for g in "${GENS[@]}"; do KEYS+=("$m@$g"); done; done
 declare -A FIRST_BEST IDLE_RSS IDLE_CPU
 for ((rep = 1; rep <= REPS; rep++)); do
-  for m in "${MODES[@]}"; do
+  for key in "${KEYS[@]}"; do
+    m=${key%@*} CUR_GEN=${key#*@}
     kind=${m%%:*} mode=${m#*:}
-    dir="$TMP/$kind-$mode/rep$rep"
-    log "$kind $mode, repetition $rep/$REPS"
+    dir="$TMP/$kind-$mode-$CUR_GEN/rep$rep"
+    log "$kind $mode with $CUR_GEN, repetition $rep/$REPS"
     start_server "$kind" "$mode" "$dir"
-    if [[ $rep -eq 1 ]]; then
+    if [[ $rep -eq 1 && -z ${IDLE_RSS[$m]:-} ]]; then
       c0=$(cpu_ticks "$SPID"); t0=$(now)
       sleep "$IDLE"
       c1=$(cpu_ticks "$SPID"); t1=$(now)
@@ -488,15 +559,20 @@ for ((rep = 1; rep <= REPS; rep++)); do
       IDLE_CPU[$m]=$(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
                        'BEGIN {printf "%.1f", 100 * c / hz / (t1 - t0)}')
       log "  idle ${IDLE}s: VmHWM ${IDLE_RSS[$m]} KiB, CPU ${IDLE_CPU[$m]}%"
-      search "$START_RATE" 2
-      FIRST_BEST[$m]=$(awk '{print $4}' "$dir/best.txt")
-      [[ ${FIRST_BEST[$m]} -gt 0 ]] || FIRST_BEST[$m]=$START_RATE
+    fi
+    if [[ $rep -eq 1 ]]; then
+      if [[ $CUR_GEN == fastlease-perf ]]; then search "$START_RATE" 1.1 calibrate; else search "$START_RATE" 2; fi
+      FIRST_BEST[$key]=$(awk '{print $4}' "$dir/best.txt")
+      if [[ ${FIRST_BEST[$key]} -le 0 ]]; then
+        FIRST_BEST[$key]=$(awk '{print $1}' "$dir/best.txt")  # the flat-out run's rate
+        [[ ${FIRST_BEST[$key]} -gt 0 ]] || FIRST_BEST[$key]=$START_RATE
+      fi
     else
-      search "${FIRST_BEST[$m]}" 1.2
+      if [[ $CUR_GEN == fastlease-perf ]]; then search "${FIRST_BEST[$key]}" 1.1; else search "${FIRST_BEST[$key]}" 1.2; fi
     fi
     vm_kib "$SPID" VmHWM > "$dir/hwm.txt"
     stop_server
-    log "  best: $(cat "$dir/best.txt") (rate drop% cpu% asked); VmHWM $(cat "$dir/hwm.txt") KiB"
+    log "  best: $(cat "$dir/best.txt") (rate drop% cpu% asked p99us); VmHWM $(cat "$dir/hwm.txt") KiB"
   done
 done
 
@@ -520,31 +596,31 @@ dataplane_version() {
   echo "at $head$dirty, binary built $(date -u -r "$DATAPLANE" '+%Y-%m-%d %H:%M UTC' 2>/dev/null || echo '?')"
 }
 
-declare -A MED_RATE MED_DROP MED_CPU LOAD_RSS REP_RATES
-best_kea=0
+declare -A MED_RATE MED_DROP MED_CPU MED_P99 LOAD_RSS REP_RATES BEST_KEA
 status=0
-for m in "${MODES[@]}"; do
+for key in "${KEYS[@]}"; do
+  m=${key%@*} gen=${key#*@}
   kind=${m%%:*} mode=${m#*:}
   rates=() lines=()
   for ((rep = 1; rep <= REPS; rep++)); do
-    read -r r d c _ < "$TMP/$kind-$mode/rep$rep/best.txt"
-    rates+=("$r"); lines+=("$r $d $c")
+    read -r r d c _ p99 < "$TMP/$kind-$mode-$gen/rep$rep/best.txt"
+    rates+=("$r"); lines+=("$r $d $c ${p99:--}")
   done
-  MED_RATE[$m]=$(printf '%s\n' "${rates[@]}" | median)
-  # Drops and CPU of the repetition whose rate is nearest the median.
-  read -r _ "MED_DROP[$m]" "MED_CPU[$m]" < <(printf '%s\n' "${lines[@]}" |
-    awk -v med="${MED_RATE[$m]}" '{d = $1 - med; if (d < 0) d = -d; if (NR == 1 || d < bd) {bd = d; l = $0}} END {print l}')
-  LOAD_RSS[$m]=$(cat "$TMP/$kind-$mode"/rep*/hwm.txt | sort -n | tail -1)
-  REP_RATES[$m]=$(printf '%s, ' "${rates[@]}"); REP_RATES[$m]=${REP_RATES[$m]%, }
-  [[ ${MED_RATE[$m]%.*} -gt 0 ]] || status=1
-  if [[ $kind == kea ]] && awk -v a="${MED_RATE[$m]}" -v b="$best_kea" 'BEGIN {exit !(a > b)}'; then
-    best_kea=${MED_RATE[$m]}
+  MED_RATE[$key]=$(printf '%s\n' "${rates[@]}" | median)
+  # Drops, CPU and p99 of the repetition whose rate is nearest the median.
+  read -r _ "MED_DROP[$key]" "MED_CPU[$key]" "MED_P99[$key]" < <(printf '%s\n' "${lines[@]}" |
+    awk -v med="${MED_RATE[$key]}" '{d = $1 - med; if (d < 0) d = -d; if (NR == 1 || d < bd) {bd = d; l = $0}} END {print l}')
+  LOAD_RSS[$key]=$(cat "$TMP/$kind-$mode-$gen"/rep*/hwm.txt | sort -n | tail -1)
+  REP_RATES[$key]=$(printf '%s, ' "${rates[@]}"); REP_RATES[$key]=${REP_RATES[$key]%, }
+  [[ ${MED_RATE[$key]%.*} -gt 0 ]] || status=1
+  if [[ $kind == kea ]] && awk -v a="${MED_RATE[$key]}" -v b="${BEST_KEA[$gen]:-0}" 'BEGIN {exit !(a > b)}'; then
+    BEST_KEA[$gen]=${MED_RATE[$key]}
   fi
 done
 
 mkdir -p "$(dirname "$OUT")"
 {
-  echo "# perfdhcp side by side: fastlease-dataplane and Kea"
+  echo "# Side by side: fastlease-dataplane and Kea, driven by perfdhcp and fastlease-perf"
   echo
   echo "$START_TIME, $(nproc) cores, kernel $(uname -r), load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "perfdhcp $(perfdhcp -v 2>&1 | awk '/VERSION/ {print $2}'); kea-dhcp4 $(kea-dhcp4 -v 2>/dev/null || echo '-');" \
@@ -558,32 +634,38 @@ mkdir -p "$(dirname "$OUT")"
        "Rate: the highest achieved DORA rate (perfdhcp's \`Rate:\`) of a run losing at most ${MAX_DROP}% of" \
        "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
        "median of $REPS repetitions, each on a fresh server with no leases." \
+       "fastlease-perf (relay $GEN_RELAY, also pinned to core 0, \`--window $WINDOW\`): a flat-out run, then" \
+       "a search from 90% of it in steps of 10%; rate = completed DORAs/s; p99 = 99th percentile" \
+       "DISCOVER-to-ACK time. Ratios compare with the faster Kea mode measured by the same generator." \
        "RSS: peak (VmHWM) after ${IDLE}s idle and over the repetitions. CPU: utime+stime of the" \
        "whole server process as % of one core, over the ${IDLE}s idle period and over the run that gave the rate."
   echo
-  echo "| server | mode | DORA/s | lost % | vs faster Kea | RSS idle | RSS load | CPU idle | CPU load | repetitions |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
-  for m in "${MODES[@]}"; do
+  echo "| server | mode | generator | DORA/s | lost % | p99 us | vs faster Kea | RSS idle | RSS load | CPU idle | CPU load | repetitions |"
+  echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+  for key in "${KEYS[@]}"; do
+    m=${key%@*} gen=${key#*@}
     ratio="-"
+    best_kea=${BEST_KEA[$gen]:-0}
     awk -v b="$best_kea" 'BEGIN {exit !(b > 0)}' &&
-      ratio=$(awk -v a="${MED_RATE[$m]}" -v b="$best_kea" 'BEGIN {printf "%.2f", a / b}')
-    printf '| %s | %.0f | %s | %s | %s | %s | %s%% | %s%% | %s |\n' \
-      "$(label "$m")" "${MED_RATE[$m]}" "${MED_DROP[$m]}" "$ratio" \
-      "$(mib "${IDLE_RSS[$m]}")" "$(mib "${LOAD_RSS[$m]}")" "${IDLE_CPU[$m]}" "${MED_CPU[$m]}" \
-      "${REP_RATES[$m]}"
+      ratio=$(awk -v a="${MED_RATE[$key]}" -v b="$best_kea" 'BEGIN {printf "%.2f", a / b}')
+    printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s%% | %s%% | %s |\n' \
+      "$(label "$m")" "$gen" "${MED_RATE[$key]}" "${MED_DROP[$key]}" "${MED_P99[$key]}" "$ratio" \
+      "$(mib "${IDLE_RSS[$m]}")" "$(mib "${LOAD_RSS[$key]}")" "${IDLE_CPU[$m]}" "${MED_CPU[$key]}" \
+      "${REP_RATES[$key]}"
   done
   echo
   echo "## Runs"
   echo
-  echo "Every perfdhcp run: rate asked, achieved, % of exchanges lost, server CPU; packet counts:"
+  echo "Every generator run: rate asked (0: fastlease-perf flat out), achieved, % of exchanges lost, server CPU; perfdhcp's packet counts:"
   echo "\`srv_if_rx\` frames received by the server's veth end, \`srv_rcvbuf\` Kea socket overflows,"
   echo "\`gen_rcvbuf\` perfdhcp's own socket overflows (the generator losing replies)."
-  for m in "${MODES[@]}"; do
+  for key in "${KEYS[@]}"; do
+    m=${key%@*} gen=${key#*@}
     kind=${m%%:*} mode=${m#*:}
     for ((rep = 1; rep <= REPS; rep++)); do
-      dir="$TMP/$kind-$mode/rep$rep"
+      dir="$TMP/$kind-$mode-$gen/rep$rep"
       echo
-      echo "**$kind $mode, repetition $rep**"
+      echo "**$kind $mode, $gen, repetition $rep**"
       echo
       echo '```'
       cat "$dir/probes.txt"
