@@ -178,7 +178,8 @@ TEST(PcapWriterTest, AddressedKindsUseSubnetBasePlusIndex) {
                  Case{PcapKind::kRelease, dhcp4::MessageType::kRelease}}) {
     PcapPlan plan = DirectPlan(c.kind, 20);
     plan.mac_prefix = 0x0e;
-    const auto records = Records(BuildPcap(plan));
+    const std::vector<uint8_t> file = BuildPcap(plan);  // the records point into it
+    const auto records = Records(file);
     ASSERT_EQ(records.size(), 20u);
     for (uint32_t i = 0; i < records.size(); ++i) {
       SCOPED_TRACE(testing::Message() << PcapKindName(c.kind) << " client " << i);
@@ -231,7 +232,8 @@ TEST(PcapWriterTest, MixedIsRelayedInFixedProportions) {
   EXPECT_EQ(counts[static_cast<int>(RequestKind::kRelease)], 10);
   EXPECT_EQ(counts[static_cast<int>(RequestKind::kRequestInitReboot)], 0);
 
-  const auto records = Records(BuildPcap(plan));
+  const std::vector<uint8_t> file = BuildPcap(plan);  // the records point into it
+  const auto records = Records(file);
   ASSERT_EQ(records.size(), 100u);
   for (uint32_t i = 0; i < records.size(); ++i) {
     SCOPED_TRACE(i);
