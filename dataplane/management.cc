@@ -153,7 +153,9 @@ struct Management::Pending {
 };
 
 Management::Management(ManagementSetup setup) : s_(std::move(setup)) {}
-Management::~Management() = default;
+Management::~Management() {
+  if (s_.persister != nullptr) s_.persister->SetEventObserver(nullptr);
+}
 
 absl::Status Management::Init() {
   // Address gauges: what the store holds, per subnet; then kept by events.
@@ -166,7 +168,13 @@ absl::Status Management::Init() {
       if (l.persisted_state == LeaseState::kDeclined) ++g.declined;
     }
   }
-  gauge_cursor_ = s_.persister->last_event_seq();
+  {
+    std::lock_guard<std::mutex> lock(gauges_mu_);
+    gauge_cursor_ = s_.persister->last_event_seq();
+  }
+  // From here on the persister folds each event in as it commits it. Init runs
+  // before the workers do, so no event falls between the scan and this.
+  s_.persister->SetEventObserver([this](const leasedb::LeaseEvent& e) { FoldEvent(e); });
   LinkServer::Callbacks cb;
   cb.on_command = [this](uint64_t id, std::string request) {
     std::string answer = Execute(id, request);
@@ -236,7 +244,6 @@ void Management::Inject(const link::PuntHeader& h, std::span<const uint8_t> fram
 }
 
 void Management::Poll() {
-  UpdateGauges();
   DrainPunts();
   PollPending();
   if (link_) link_->Poll(s_.persister->last_event_seq());
@@ -246,27 +253,20 @@ void Management::Flush() {
   if (link_) link_->Flush(1000);
 }
 
-void Management::UpdateGauges() {
-  const uint64_t last = s_.persister->last_event_seq();
-  while (gauge_cursor_ < last) {
-    absl::StatusOr<size_t> n = s_.store->ReadEvents(gauge_cursor_ + 1, 4096, [&](const leasedb::LeaseEvent& e) {
-      auto live = [](LeaseState st) { return st == LeaseState::kBound || st == LeaseState::kDeclined; };
-      const LeaseState next = e.kind == leasedb::LeaseEventKind::kRemoved ? LeaseState::kFree : e.lease.state;
-      SubnetGauges& g = gauges_[e.lease.subnet_id];
-      g.assigned += int(live(next)) - int(live(e.prev_state));
-      g.declined += int(next == LeaseState::kDeclined) - int(e.prev_state == LeaseState::kDeclined);
-      if (e.kind == leasedb::LeaseEventKind::kCreated) ++g.cumulative_assigned;
-      if (e.kind == leasedb::LeaseEventKind::kExpired) ++g.reclaimed;
-      if (e.kind == leasedb::LeaseEventKind::kRemoved && e.prev_state == LeaseState::kDeclined) {
-        ++g.reclaimed_declined;
-      }
-      gauge_cursor_ = e.seq;
-    });
-    if (!n.ok() || *n == 0) {
-      gauge_cursor_ = last;  // trimmed or unreadable: nothing more to fold
-      break;
-    }
+void Management::FoldEvent(const leasedb::LeaseEvent& e) {
+  auto live = [](LeaseState st) { return st == LeaseState::kBound || st == LeaseState::kDeclined; };
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  if (e.seq <= gauge_cursor_) return;  // counted by the start-up scan
+  const LeaseState next = e.kind == leasedb::LeaseEventKind::kRemoved ? LeaseState::kFree : e.lease.state;
+  SubnetGauges& g = gauges_[e.lease.subnet_id];
+  g.assigned += int(live(next)) - int(live(e.prev_state));
+  g.declined += int(next == LeaseState::kDeclined) - int(e.prev_state == LeaseState::kDeclined);
+  if (e.kind == leasedb::LeaseEventKind::kCreated) ++g.cumulative_assigned;
+  if (e.kind == leasedb::LeaseEventKind::kExpired) ++g.reclaimed;
+  if (e.kind == leasedb::LeaseEventKind::kRemoved && e.prev_state == LeaseState::kDeclined) {
+    ++g.reclaimed_declined;
   }
+  gauge_cursor_ = e.seq;
 }
 
 std::string Management::Execute(uint64_t id, const std::string& request) {
@@ -385,6 +385,7 @@ std::map<std::string, int64_t> Management::Statistics() const {
   st["pkt4-receive-drop"] = parse_failed + server_drops;
 
   const dhcp4::ServerConfig& cfg = *s_.publisher->Current()->config;
+  std::lock_guard<std::mutex> lock(gauges_mu_);
   SubnetGauges global;
   for (const dhcp4::CompiledSubnet& sub : cfg.subnets()) {
     int64_t total = 0;

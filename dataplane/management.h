@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -119,7 +120,8 @@ class Management {
   // immediate error answer when the pending table or a ring is full.
   std::string Submit(uint64_t id, std::unique_ptr<Pending> p);
   void PollPending();
-  void UpdateGauges();
+  // Folds one committed lease event into the address gauges (persister thread).
+  void FoldEvent(const leasedb::LeaseEvent& e);
   // Punted packets → the control link (dropped and counted when none is connected).
   void DrainPunts();
   void Inject(const link::PuntHeader& h, std::span<const uint8_t> frame);
@@ -129,6 +131,8 @@ class Management {
   std::unique_ptr<LinkServer> link_;
   std::vector<std::unique_ptr<Pending>> pending_;
   std::vector<std::unique_ptr<ShardCommand>> orphans_;  // timed out; freed once done
+  // Written by the persister's thread (its event observer), read here.
+  mutable std::mutex gauges_mu_;
   std::map<uint32_t, SubnetGauges> gauges_;
   uint64_t gauge_cursor_ = 0;  // last event folded into gauges_
   std::map<std::string, int64_t> baselines_;

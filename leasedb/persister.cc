@@ -37,6 +37,11 @@ void Persister::Stop() {
   thread_.join();
 }
 
+void Persister::SetEventObserver(EventObserver observer) {
+  std::lock_guard<std::mutex> lock(observer_mu_);
+  observer_ = std::move(observer);
+}
+
 absl::StatusOr<size_t> Persister::RunOnce() {
   size_t n = 0;
   // Take from every shard, fairly: each gets an equal share of the batch first.
@@ -62,9 +67,24 @@ absl::StatusOr<size_t> Persister::RunOnce() {
     if (stop_.load(std::memory_order_acquire) && errors_.load() > 100) return st;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
+  const uint64_t first_event = next_event_;
   next_event_ += n;
   last_event_.store(next_event_ - 1, std::memory_order_release);
   for (size_t s = 0; s < shards_.size(); ++s) shards_[s]->PublishDurable(last_seq_[s]);
+  {
+    std::lock_guard<std::mutex> lock(observer_mu_);
+    if (observer_) {
+      LeaseEvent e;
+      e.time = uint32_t(std::time(nullptr));
+      for (size_t i = 0; i < n; ++i) {
+        e.seq = first_event + i;
+        e.kind = ClassifyChange(batch_[i]);
+        e.prev_state = batch_[i].prev_state;
+        e.lease = batch_[i].lease;
+        observer_(e);
+      }
+    }
+  }
   // Trim in steps of an eighth of the retention, not per batch: one range
   // tombstone now and then.
   if (next_event_ > event_retention_ + trimmed_below_ + std::max<uint64_t>(event_retention_ / 8, 64)) {

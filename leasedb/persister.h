@@ -17,10 +17,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "leasedb/lease_event.h"
 #include "leasedb/lease_shard.h"
 #include "leasedb/lease_store.h"
 
@@ -44,6 +47,13 @@ class Persister {
   // Newest lease event in the store (acquire: its batch is written).
   uint64_t last_event_seq() const { return last_event_.load(std::memory_order_acquire); }
 
+  // Called on the persister's thread with every event of a batch, in seq order,
+  // once the batch is written and published (so without reading the store back).
+  // Any thread may set or clear it; it must be quick (the next batch waits) and
+  // must not call into the persister.
+  using EventObserver = std::function<void(const LeaseEvent&)>;
+  void SetEventObserver(EventObserver observer);
+
  private:
   void Loop();
 
@@ -61,6 +71,8 @@ class Persister {
   uint64_t next_event_ = 1;
   uint64_t trimmed_below_ = 0;
   std::atomic<uint64_t> last_event_{0};
+  std::mutex observer_mu_;  // taken once per batch, by the persister and a setter
+  EventObserver observer_;
 };
 
 }  // namespace fastlease::leasedb

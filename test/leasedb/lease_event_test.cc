@@ -123,6 +123,45 @@ TEST(LeaseEvents, KindsFollowThePersistedStateOfEachLease) {
   EXPECT_EQ(p.last_event_seq(), 7u);
 }
 
+TEST(LeaseEvents, TheObserverSeesWhatTheStoreHoldsInOrder) {
+  TempDir dir;
+  auto store = LeaseStore::Open(dir.db(), {.disable_wal = false, .sync = false});
+  ASSERT_TRUE(store.ok()) << store.status();
+  LeaseShard shard(0, 64, 256);
+  Persister p(**store, {&shard}, 3);  // several batches
+  std::vector<LeaseEvent> seen;
+  p.SetEventObserver([&](const LeaseEvent& e) {
+    EXPECT_EQ(p.last_event_seq() >= e.seq, true) << "observed before it was published";
+    seen.push_back(e);
+  });
+  Lease* a = Bind(shard, 1);
+  Lease* b = Bind(shard, 2);
+  shard.Record(ChangeOp::kPut, *a);
+  shard.Record(ChangeOp::kPut, *b);
+  shard.Record(ChangeOp::kPut, *a);
+  b->state = LeaseState::kReleased;
+  shard.Record(ChangeOp::kPut, *b);
+  shard.Record(ChangeOp::kDelete, *a);
+  while (true) {
+    auto n = p.RunOnce();
+    ASSERT_TRUE(n.ok());
+    if (*n == 0) break;
+  }
+  const std::vector<LeaseEvent> stored = AllEvents(**store);
+  ASSERT_EQ(seen.size(), 5u);
+  ASSERT_EQ(stored.size(), 5u);
+  for (size_t i = 0; i < seen.size(); ++i) {
+    EXPECT_EQ(seen[i].seq, stored[i].seq);
+    EXPECT_EQ(seen[i].kind, stored[i].kind) << i;
+    EXPECT_EQ(seen[i].prev_state, stored[i].prev_state) << i;
+    EXPECT_EQ(seen[i].lease.address, stored[i].lease.address) << i;
+  }
+  p.SetEventObserver(nullptr);
+  shard.Record(ChangeOp::kPut, *b);
+  ASSERT_TRUE(p.RunOnce().ok());
+  EXPECT_EQ(seen.size(), 5u) << "a cleared observer is not called";
+}
+
 TEST(LeaseEvents, NumberingContinuesAcrossRestartsAndOldEventsAreTrimmed) {
   TempDir dir;
   {
