@@ -96,25 +96,6 @@ struct Args {
   std::string state_dir;
 };
 
-bool ParseIp(const std::string& text, uint32_t* out) {
-  in_addr a{};
-  if (inet_pton(AF_INET, text.c_str(), &a) != 1) return false;
-  *out = ntohl(a.s_addr);
-  return true;
-}
-
-bool ParseMac(const std::string& text, MacAddress* out) {
-  unsigned b[6];
-  if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5]) != 6) {
-    return false;
-  }
-  for (int i = 0; i < 6; ++i) {
-    if (b[i] > 255) return false;
-    (*out)[i] = static_cast<uint8_t>(b[i]);
-  }
-  return true;
-}
-
 // Parses the options after `--`; prints the problem and returns false on error.
 bool ParseArgs(int argc, char** argv, Args* a) {
   a->gen.clients = 10000;
@@ -143,13 +124,13 @@ bool ParseArgs(int argc, char** argv, Args* a) {
     };
     double d = 0;
     if (flag == "--server") {
-      if (!ParseIp(v, &a->gen.path.server_ip)) {
+      if (!ParseIpv4(v, &a->gen.path.server_ip)) {
         std::fprintf(stderr, "fastlease-perf: --server: '%s' is not an IPv4 address\n", v.c_str());
         return false;
       }
       have_server = true;
     } else if (flag == "--relay") {
-      if (!ParseIp(v, &a->gen.path.giaddr)) {
+      if (!ParseIpv4(v, &a->gen.path.giaddr)) {
         std::fprintf(stderr, "fastlease-perf: --relay: '%s' is not an IPv4 address\n", v.c_str());
         return false;
       }

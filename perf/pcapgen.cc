@@ -41,27 +41,6 @@ constexpr const char* kUsage = R"(usage: fastlease-pcapgen [options] --out FILE
   --mac-prefix HH        first byte of client MACs: client i is HH:50:<i, 4 bytes> (default 02)
 )";
 
-bool ParseIp(const std::string& text, uint32_t* out) {
-  in_addr a{};
-  if (inet_pton(AF_INET, text.c_str(), &a) != 1) return false;
-  *out = ntohl(a.s_addr);
-  return true;
-}
-
-bool ParseMac(const std::string& text, MacAddress* out) {
-  unsigned b[6];
-  char extra;
-  if (std::sscanf(text.c_str(), "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
-                  &extra) != 6) {
-    return false;
-  }
-  for (int i = 0; i < 6; ++i) {
-    if (b[i] > 255) return false;
-    (*out)[i] = static_cast<uint8_t>(b[i]);
-  }
-  return true;
-}
-
 bool ParseUnsigned(const std::string& text, unsigned long max, unsigned long* out, int base = 10) {
   if (text.empty()) return false;
   char* end = nullptr;
@@ -106,19 +85,19 @@ int Main(int argc, char** argv) {
     } else if (flag == "--out") {
       out = v;
     } else if (flag == "--relay") {
-      if (!ParseIp(v, &plan.path.giaddr)) return Usage("--relay: '" + v + "' is not an IPv4 address");
+      if (!ParseIpv4(v, &plan.path.giaddr)) return Usage("--relay: '" + v + "' is not an IPv4 address");
       plan.path.relayed = true;
     } else if (flag == "--relay-mac") {
       if (!ParseMac(v, &plan.path.src_mac)) return Usage("--relay-mac: '" + v + "'");
     } else if (flag == "--server") {
-      if (!ParseIp(v, &plan.path.server_ip)) return Usage("--server: '" + v + "' is not an IPv4 address");
+      if (!ParseIpv4(v, &plan.path.server_ip)) return Usage("--server: '" + v + "' is not an IPv4 address");
     } else if (flag == "--server-mac") {
       if (!ParseMac(v, &plan.path.server_mac)) return Usage("--server-mac: '" + v + "'");
     } else if (flag == "--vlan") {
       if (!ParseUnsigned(v, 4094, &n) || n == 0) return Usage("--vlan: '" + v + "' (1..4094)");
       plan.path.vlan = static_cast<uint16_t>(n);
     } else if (flag == "--subnet-base") {
-      if (!ParseIp(v, &plan.subnet_base)) return Usage("--subnet-base: '" + v + "'");
+      if (!ParseIpv4(v, &plan.subnet_base)) return Usage("--subnet-base: '" + v + "'");
     } else if (flag == "--mac-prefix") {
       if (!ParseUnsigned(v, 255, &n, 16) || (n & 1)) {
         return Usage("--mac-prefix: '" + v + "' is not a unicast byte in hex");

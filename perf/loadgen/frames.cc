@@ -1,6 +1,10 @@
 #include "perf/loadgen/frames.h"
 
+#include <arpa/inet.h>
+
+#include <cstdio>
 #include <cstring>
+#include <string>
 
 namespace fastlease::perf {
 namespace {
@@ -273,6 +277,29 @@ size_t BuildArpReply(const ArpQuery& query, const MacAddress& mac, uint32_t ip, 
 
 size_t BuildArpRequest(const MacAddress& mac, uint32_t ip, uint32_t target_ip, uint8_t* out) {
   return PutArp(kBroadcastMac, 1, mac, ip, MacAddress{}, target_ip, out);
+}
+
+bool ParseIpv4(std::string_view text, uint32_t* out) {
+  const std::string s(text);
+  in_addr a{};
+  if (inet_pton(AF_INET, s.c_str(), &a) != 1) return false;
+  *out = ntohl(a.s_addr);
+  return true;
+}
+
+bool ParseMac(std::string_view text, MacAddress* out) {
+  const std::string s(text);
+  unsigned b[6];
+  char extra;
+  if (std::sscanf(s.c_str(), "%x:%x:%x:%x:%x:%x%c", &b[0], &b[1], &b[2], &b[3], &b[4], &b[5],
+                  &extra) != 6) {
+    return false;
+  }
+  for (int i = 0; i < 6; ++i) {
+    if (b[i] > 255) return false;
+    (*out)[i] = static_cast<uint8_t>(b[i]);
+  }
+  return true;
 }
 
 }  // namespace fastlease::perf

@@ -20,6 +20,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 namespace fastlease::perf {
 
@@ -74,6 +75,10 @@ struct ReplyInfo {
 // traffic, BOOTREQUESTs, truncated or malformed messages. Checksums are not
 // verified (the kernel and the server under test compute them).
 std::optional<ReplyInfo> ParseReply(const uint8_t* frame, size_t len);
+
+// Command-line text: "192.0.2.1" (to host order) and "02:00:5e:00:00:01".
+bool ParseIpv4(std::string_view text, uint32_t* out);
+bool ParseMac(std::string_view text, MacAddress* out);
 
 // An ARP request in `frame` asking for `ip` (host order): the sender's MAC and IP
 // are returned so that the caller can answer. nullopt otherwise.

@@ -236,6 +236,20 @@ TEST(FramesTest, ArpRequestAndReply) {
   EXPECT_EQ(std::memcmp(reply, kOurMac.data(), 6), 0);
 }
 
+TEST(FramesTest, CommandLineAddresses) {
+  uint32_t ip = 0;
+  EXPECT_TRUE(ParseIpv4("192.0.2.1", &ip));
+  EXPECT_EQ(ip, 0xc0000201u);
+  EXPECT_FALSE(ParseIpv4("192.0.2.256", &ip));
+  EXPECT_FALSE(ParseIpv4("host", &ip));
+  MacAddress mac{};
+  EXPECT_TRUE(ParseMac("02:00:5e:0a:ff:01", &mac));
+  EXPECT_EQ(mac, (MacAddress{0x02, 0x00, 0x5e, 0x0a, 0xff, 0x01}));
+  EXPECT_FALSE(ParseMac("02:00:5e:0a:ff", &mac));
+  EXPECT_FALSE(ParseMac("02:00:5e:0a:ff:01:07", &mac));
+  EXPECT_FALSE(ParseMac("02:00:5e:0a:ff:100", &mac));
+}
+
 // A server in the test: answers DISCOVER with OFFER and REQUEST with ACK (or
 // NAK when told), one address per client MAC; can drop or stay silent.
 class FakeServer {
