@@ -28,6 +28,8 @@
 #     fastlease-perf first runs flat out (closed loop, --window exchanges in
 #     flight) and the search starts at 90% of what that achieved, growing by
 #     10%; its rate is completed DORAs per second, and it reports p99 latency.
+#     Like perfdhcp it does not retransmit (--retries 0): a message without an
+#     answer within 1 s is a lost exchange, counted the same way.
 #     fastlease-perf relays from 192.0.2.3 (an address the client namespace's
 #     kernel does not own, so the kernel neither answers nor takes its replies).
 #     Repetitions after the first start from the first one's best rate and grow
@@ -474,7 +476,8 @@ probe_fp() {
     "$PERF" --no-huge --no-pci --no-shconf -m 512 -l 0 --file-prefix "$PFX-gen" \
     --log-level lib.eal:error --vdev "net_af_packet0,iface=$CIF" -- \
     --server "$SERVER_IP" --relay "$GEN_RELAY" --clients "$CLIENTS" --rate "$rate" \
-    --window "$WINDOW" --duration "$DURATION" --format csv --report-interval 0 \
+    --window "$WINDOW" --duration "$DURATION" --retries 0 --timeout-ms 1000 \
+    --format csv --report-interval 0 \
     > "$out" 2> "$out.stderr" || rc=$?
   c1=$(cpu_ticks "$SPID"); t1=$(now)
   if [[ $rc -ne 0 && $rc -ne 3 ]]; then
@@ -635,7 +638,8 @@ mkdir -p "$(dirname "$OUT")"
        "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
        "median of $REPS repetitions, each on a fresh server with no leases." \
        "fastlease-perf (relay $GEN_RELAY, also pinned to core 0, \`--window $WINDOW\`): a flat-out run, then" \
-       "a search from 90% of it in steps of 10%; rate = completed DORAs/s; p99 = 99th percentile" \
+       "a search from 90% of it in steps of 10%; no retransmissions, an exchange unanswered for 1 s is lost;" \
+       "rate = completed DORAs/s; p99 = 99th percentile" \
        "DISCOVER-to-ACK time. Ratios compare with the faster Kea mode measured by the same generator." \
        "RSS: peak (VmHWM) after ${IDLE}s idle and over the repetitions. CPU: utime+stime of the" \
        "whole server process as % of one core, over the ${IDLE}s idle period and over the run that gave the rate."
