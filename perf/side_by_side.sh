@@ -69,6 +69,7 @@ DATAPLANE="$ROOT/build/dataplane/fastlease-dataplane"
 PERF="$ROOT/build/perf/fastlease-perf"
 GENERATORS="perfdhcp,fastlease-perf"
 WINDOW=256          # fastlease-perf: exchanges in flight at most
+IO=af_packet        # the DPDK vdev fastlease and fastlease-perf use on their veth: af_packet or af_xdp
 PERF_MAX_RATE=5000000
 PERFDHCP_EXTRA=""
 KEEP_TMP=0
@@ -96,6 +97,8 @@ Options (defaults in brackets):
   --generators LIST     perfdhcp,fastlease-perf [$GENERATORS]
   --perf PATH           fastlease-perf binary [$PERF]
   --window N            fastlease-perf exchanges in flight [$WINDOW]
+  --io KIND             af_packet or af_xdp: the DPDK vdev of fastlease's and
+                        fastlease-perf's veth ends (Kea always uses its kernel socket) [$IO]
   --keep-tmp            keep the temp dir (configs, logs, perfdhcp outputs)
 EOF
 }
@@ -125,6 +128,7 @@ while [[ $# -gt 0 ]]; do
     --generators) need_value "$@"; GENERATORS=$2; shift 2 ;;
     --perf) need_value "$@"; PERF=$2; shift 2 ;;
     --window) need_value "$@"; WINDOW=$2; shift 2 ;;
+    --io) need_value "$@"; IO=$2; shift 2 ;;
     --keep-tmp) KEEP_TMP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die_usage "unknown argument '$1'" ;;
@@ -136,6 +140,7 @@ done
 [[ $REPS -ge 1 && $STEPS -ge 1 && $DURATION -ge 1 && $START_RATE -ge 1 ]] ||
   die_usage "--reps, --steps, --duration and --start-rate must be at least 1"
 [[ $KEA_SOCKET == udp || $KEA_SOCKET == raw ]] || die_usage "--kea-socket is udp or raw"
+[[ $IO == af_packet || $IO == af_xdp ]] || die_usage "--io is af_packet or af_xdp"
 
 MODES=()   # "fastlease:<durability>" or "kea:<single|multi>"
 IFS=, read -r -a _d <<< "$DURABILITY"
@@ -298,7 +303,7 @@ write_fastlease_config() {  # file durability
   },
   "Dataplane": {
     "eal-args": [ "--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0-1" ],
-    "ports": [ { "device": "net_af_packet0,iface=$IF_FS", "address": "$SERVER_IP/24" } ],
+    "ports": [ { "device": "net_${IO}0,iface=$IF_FS", "address": "$SERVER_IP/24" } ],
     "workers": 1,
     "idle-sleep-us": $IDLE_SLEEP_US
   }
@@ -474,7 +479,7 @@ probe_fp() {
   c0=$(cpu_ticks "$SPID"); t0=$(now)
   ip netns exec "$CNS" taskset -c 0 timeout $((DURATION + 60)) \
     "$PERF" --no-huge --no-pci --no-shconf -m 512 -l 0 --file-prefix "$PFX-gen" \
-    --log-level lib.eal:error --vdev "net_af_packet0,iface=$CIF" -- \
+    --log-level lib.eal:error --vdev "net_${IO}0,iface=$CIF" -- \
     --server "$SERVER_IP" --relay "$GEN_RELAY" --clients "$CLIENTS" --rate "$rate" \
     --window "$WINDOW" --duration "$DURATION" --retries 0 --timeout-ms 1000 \
     --format csv --report-interval 0 \
@@ -637,6 +642,7 @@ mkdir -p "$(dirname "$OUT")"
        "Rate: the highest achieved DORA rate (perfdhcp's \`Rate:\`) of a run losing at most ${MAX_DROP}% of" \
        "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
        "median of $REPS repetitions, each on a fresh server with no leases." \
+       "fastlease and fastlease-perf attach to their veths with DPDK's net_$IO." \
        "fastlease-perf (relay $GEN_RELAY, also pinned to core 0, \`--window $WINDOW\`): a flat-out run, then" \
        "a search from 90% of it in steps of 10%; no retransmissions, an exchange unanswered for 1 s is lost;" \
        "rate = completed DORAs/s; p99 = 99th percentile" \
