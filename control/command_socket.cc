@@ -44,7 +44,12 @@ class CommandSocket::Connection : public std::enable_shared_from_this<Connection
   }
 
  private:
-  enum class State : uint8_t { kReading, kHandling, kWriting, kDone };
+  // kDraining: the answer is written and our side shut for sending; what the
+  // client still sends is read and discarded until its EOF (or kDrainTimeout),
+  // so that closing with unread input does not reset the connection and lose
+  // the answer (a too-large request answered before it was all sent).
+  enum class State : uint8_t { kReading, kHandling, kWriting, kDraining, kDone };
+  static constexpr std::chrono::milliseconds kDrainTimeout{2000};
 
   void ArmTimer() {
     timer_.expires_after(owner_.options_.idle_timeout);
@@ -52,13 +57,14 @@ class CommandSocket::Connection : public std::enable_shared_from_this<Connection
       if (ec) return;
       if (self->state_ == State::kReading) {
         self->OnTimeout();
-      } else if (self->state_ == State::kWriting) {
-        self->Shut();  // the client does not read its answer
+      } else if (self->state_ == State::kWriting || self->state_ == State::kDraining) {
+        self->Shut();  // the client does not read its answer, or keeps sending
       }
     });
   }
 
   void Read() {
+    reading_ = true;
     socket_.async_read_some(asio::buffer(chunk_),
                             [self = shared_from_this()](const error_code& ec, size_t n) {
                               self->OnRead(ec, n);
@@ -66,6 +72,15 @@ class CommandSocket::Connection : public std::enable_shared_from_this<Connection
   }
 
   void OnRead(const error_code& ec, size_t n) {
+    reading_ = false;
+    if (state_ == State::kDraining) {  // a read from before the answer (timeout path)
+      if (ec) {
+        Shut();
+      } else {
+        Drain();
+      }
+      return;
+    }
     if (state_ != State::kReading) return;
     if (n > 0) {
       if (buffer_.size() + n > owner_.options_.max_command_size) {
@@ -76,6 +91,7 @@ class CommandSocket::Connection : public std::enable_shared_from_this<Connection
       buffer_.append(chunk_.data(), n);
     }
     const bool eof = ec == asio::error::eof;
+    if (eof) peer_eof_ = true;
     if (ec && !eof) {
       Shut();
       return;
@@ -144,7 +160,37 @@ class CommandSocket::Connection : public std::enable_shared_from_this<Connection
     answer_ = std::move(answer);
     ArmTimer();
     asio::async_write(socket_, asio::buffer(answer_),
-                      [self = shared_from_this()](const error_code&, size_t) { self->Shut(); });
+                      [self = shared_from_this()](const error_code& ec, size_t) {
+                        if (ec || self->peer_eof_) {
+                          self->Shut();
+                          return;
+                        }
+                        self->StartDraining();
+                      });
+  }
+
+  void StartDraining() {
+    state_ = State::kDraining;
+    error_code ec;
+    socket_.shutdown(Local::socket::shutdown_send, ec);
+    timer_.expires_after(kDrainTimeout);
+    timer_.async_wait([self = shared_from_this()](const error_code& e) {
+      if (!e && self->state_ == State::kDraining) self->Shut();
+    });
+    if (!reading_) Drain();  // else the read in progress continues the draining
+  }
+
+  void Drain() {
+    reading_ = true;
+    socket_.async_read_some(asio::buffer(chunk_), [self = shared_from_this()](const error_code& ec, size_t) {
+      self->reading_ = false;
+      if (self->state_ != State::kDraining) return;
+      if (ec) {
+        self->Shut();  // EOF (or the client gone): now it can close cleanly
+      } else {
+        self->Drain();
+      }
+    });
   }
 
   void Shut() {
@@ -164,6 +210,8 @@ class CommandSocket::Connection : public std::enable_shared_from_this<Connection
   std::array<char, 65536> chunk_;
   std::string buffer_;
   std::string answer_;
+  bool peer_eof_ = false;  // the client shut its sending side
+  bool reading_ = false;   // an async_read_some is in progress (at most one)
 };
 
 CommandSocket::CommandSocket(asio::io_context& io, CommandSocketOptions options, Handler handler)

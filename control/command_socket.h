@@ -17,6 +17,9 @@
 //   - not JSON: the parser's message;
 //   - not an object, no `command` string, `arguments` not an object;
 //   - nothing complete within idle_timeout: "no complete command within N ms".
+// An answer given before the client finished sending (too large, malformed
+// early) is followed by reading and discarding the rest until the client's EOF
+// (at most 2 s), so the answer is not lost to a connection reset.
 // A client that closes without sending anything gets nothing. Beyond
 // max_connections open connections a new one is answered result 1 "too many
 // connections" and closed.

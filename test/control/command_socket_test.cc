@@ -231,6 +231,32 @@ TEST_F(CommandSocketTest, OversizeCommandIsRefusedAndTheServerGoesOn) {
   ExpectStillServing();
 }
 
+TEST_F(CommandSocketTest, AnswerToAnOversizeCommandSurvivesTheRestOfItsBytes) {
+  // The client keeps sending after the server has answered: the server drains
+  // instead of closing with unread input (which would reset the connection and
+  // could destroy the answer before the client reads it).
+  StartServer();
+  const int fd = ConnectUnix(path());
+  ASSERT_GE(fd, 0);
+  std::string part = R"({"command": "lease4-add", "arguments": {"pad": ")";
+  part.append(5u << 20, 'a');
+  SendAll(fd, part);
+  pollfd pfd{fd, POLLIN, 0};
+  ASSERT_EQ(poll(&pfd, 1, 5000), 1) << "no answer after the limit was passed";
+  const std::string more(5u << 20, 'b');
+  size_t sent = 0;
+  while (sent < more.size()) {
+    const ssize_t n = send(fd, more.data() + sent, more.size() - sent, MSG_NOSIGNAL);
+    ASSERT_GT(n, 0) << "the server stopped reading: " << std::strerror(errno);
+    sent += size_t(n);
+  }
+  shutdown(fd, SHUT_WR);
+  nlohmann::json a = Json(ReadToEnd(fd));
+  close(fd);
+  EXPECT_EQ(a["text"], "command too large: more than 4194304 bytes");
+  ExpectStillServing();
+}
+
 TEST_F(CommandSocketTest, CommandJustUnderTheLimitIsServed) {
   CommandSocketOptions o;
   o.max_command_size = 4096;
