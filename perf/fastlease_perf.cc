@@ -305,7 +305,8 @@ int RunOnPort(uint16_t port_id, const Args& args) {
     uint64_t next_ask = 0;
     while (!server_mac_known && now_us() < give_up && !g_interrupted) {
       if (now_us() >= next_ask) {
-        send_one([&](uint8_t* p) { return BuildArpRequest(port.mac(), our_ip, options.path.server_ip, p); });
+        send_one([&](uint8_t* p) { return BuildArpRequest(port.mac(), our_ip, options.path.server_ip, p,
+                                                          options.path.vlan); });
         next_ask = now_us() + 500'000;
       }
       const uint16_t n = rte_eth_rx_burst(port.id(), 0, rx, 64);
@@ -363,7 +364,7 @@ int RunOnPort(uint16_t port_id, const Args& args) {
         if (auto q = ParseArpRequest(f, len); q && q->target_ip != options.path.server_ip &&
                                                q->target_ip != 0) {
           const ArpQuery query = *q;
-          send_one([&](uint8_t* p) { return BuildArpReply(query, port.mac(), query.target_ip, p); });
+          send_one([&](uint8_t* p) { return BuildArpReply(query, port.mac(), query.target_ip, p, options.path.vlan); });
           ++arp_answered;
         } else {
           ++other_frames;

@@ -246,8 +246,8 @@ std::optional<ArpQuery> ParseArp(const uint8_t* frame, size_t len, uint16_t op) 
 }
 
 size_t PutArp(const MacAddress& eth_dst, uint16_t op, const MacAddress& sha, uint32_t spa,
-              const MacAddress& tha, uint32_t tpa, uint8_t* out) {
-  size_t off = PutEthernet(eth_dst, sha, 0, kEtherArp, out);
+              const MacAddress& tha, uint32_t tpa, uint16_t vlan, uint8_t* out) {
+  size_t off = PutEthernet(eth_dst, sha, vlan, kEtherArp, out);
   uint8_t* a = out + off;
   Put16(a, 1);
   Put16(a + 2, kEtherIpv4);
@@ -258,8 +258,9 @@ size_t PutArp(const MacAddress& eth_dst, uint16_t op, const MacAddress& sha, uin
   Put32(a + 14, spa);
   std::memcpy(a + 18, tha.data(), 6);
   Put32(a + 24, tpa);
-  std::memset(a + 28, 0, 60 - off - 28);
-  return 60;
+  const size_t len = vlan != 0 ? 64 : 60;  // minimum frame, plus the tag
+  std::memset(a + 28, 0, len - off - 28);
+  return len;
 }
 }  // namespace
 
@@ -271,12 +272,14 @@ std::optional<ArpQuery> ParseArpReply(const uint8_t* frame, size_t len) {
   return ParseArp(frame, len, 2);
 }
 
-size_t BuildArpReply(const ArpQuery& query, const MacAddress& mac, uint32_t ip, uint8_t* out) {
-  return PutArp(query.sender_mac, 2, mac, ip, query.sender_mac, query.sender_ip, out);
+size_t BuildArpReply(const ArpQuery& query, const MacAddress& mac, uint32_t ip, uint8_t* out,
+                     uint16_t vlan) {
+  return PutArp(query.sender_mac, 2, mac, ip, query.sender_mac, query.sender_ip, vlan, out);
 }
 
-size_t BuildArpRequest(const MacAddress& mac, uint32_t ip, uint32_t target_ip, uint8_t* out) {
-  return PutArp(kBroadcastMac, 1, mac, ip, MacAddress{}, target_ip, out);
+size_t BuildArpRequest(const MacAddress& mac, uint32_t ip, uint32_t target_ip, uint8_t* out,
+                       uint16_t vlan) {
+  return PutArp(kBroadcastMac, 1, mac, ip, MacAddress{}, target_ip, vlan, out);
 }
 
 bool ParseIpv4(std::string_view text, uint32_t* out) {

@@ -89,11 +89,15 @@ struct ArpQuery {
 };
 std::optional<ArpQuery> ParseArpRequest(const uint8_t* frame, size_t len);
 
-// An ARP reply "`ip` is at `mac`" to the asker; returns its length (60).
-size_t BuildArpReply(const ArpQuery& query, const MacAddress& mac, uint32_t ip, uint8_t* out);
+// An ARP reply "`ip` is at `mac`" to the asker; returns its length (60; 64
+// with an 802.1Q tag for `vlan` != 0).
+size_t BuildArpReply(const ArpQuery& query, const MacAddress& mac, uint32_t ip, uint8_t* out,
+                     uint16_t vlan = 0);
 
-// An ARP request "who has `target_ip`" from (mac, ip); returns its length (60).
-size_t BuildArpRequest(const MacAddress& mac, uint32_t ip, uint32_t target_ip, uint8_t* out);
+// An ARP request "who has `target_ip`" from (mac, ip); returns its length (60,
+// or 64 tagged).
+size_t BuildArpRequest(const MacAddress& mac, uint32_t ip, uint32_t target_ip, uint8_t* out,
+                       uint16_t vlan = 0);
 
 // An ARP reply to us, from which the server's MAC is learned; nullopt otherwise.
 std::optional<ArpQuery> ParseArpReply(const uint8_t* frame, size_t len);

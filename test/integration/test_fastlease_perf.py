@@ -64,6 +64,17 @@ def test_relayed_dora_at_a_rate_completes_every_exchange(netlinks, dataplane):
     assert totals["pkt4-offer-sent"] == dora["completed"]
 
 
+def test_relayed_through_a_vlan(netlinks, dataplane):
+    link = netlinks()
+    dp = dataplane([link], relay_config(link))
+    rc, s, err = run_perf(link, "--server", "192.0.2.1", "--relay", "192.0.2.2", "--vlan", 100,
+                          "--clients", 300, "--passes", 1, "--window", 32, "--duration", 0)
+    dora = kinds(s)["dora"]
+    assert rc == 0, (s, err)
+    assert dora["completed"] == 300 and dora["dropped"] == 0
+    assert dp.stats()["totals"]["pkt4-ack-sent"] == 300
+
+
 def test_direct_clients_renew_by_unicast(netlinks, dataplane):
     link = netlinks()
     dp = dataplane([link])

@@ -234,6 +234,17 @@ TEST(FramesTest, ArpRequestAndReply) {
   EXPECT_EQ(r->sender_ip, kServerIp);
   EXPECT_EQ(r->target_ip, kGiaddr);
   EXPECT_EQ(std::memcmp(reply, kOurMac.data(), 6), 0);
+
+  // Tagged: the same, behind an 802.1Q tag, and still parsed.
+  uint8_t tagged[64];
+  EXPECT_EQ(BuildArpRequest(kOurMac, kGiaddr, kServerIp, tagged, 100), 64u);
+  EXPECT_EQ(Get16(tagged + 12), 0x8100);
+  EXPECT_EQ(Get16(tagged + 14), 100);
+  std::optional<ArpQuery> tq = ParseArpRequest(tagged, 64);
+  ASSERT_TRUE(tq);
+  EXPECT_EQ(tq->target_ip, kServerIp);
+  EXPECT_EQ(BuildArpReply(*tq, kServerMac, kServerIp, tagged, 100), 64u);
+  EXPECT_TRUE(ParseArpReply(tagged, 64));
 }
 
 TEST(FramesTest, CommandLineAddresses) {
