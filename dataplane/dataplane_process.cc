@@ -94,6 +94,16 @@ uint32_t UnixNow() { return uint32_t(std::time(nullptr)); }
 
 // The CPUs the process may use, read before EAL pins the main thread.
 cpu_set_t g_process_cpus;
+
+// The signals Serve() takes with sigtimedwait; every other thread has them blocked.
+sigset_t ServeSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  return signals;
+}
 bool g_process_cpus_read = false;
 
 // While alive, the calling thread runs on the process's CPUs minus the worker
@@ -104,7 +114,7 @@ class ControlAffinity {
  public:
   explicit ControlAffinity(const std::vector<unsigned>& worker_lcores) {
     pthread_getaffinity_np(pthread_self(), sizeof(saved_), &saved_);
-    if (!g_process_cpus_read) return;  // RecordProcessCpus() not called: leave it
+    if (!g_process_cpus_read) return;  // PrepareMainThread() not called: leave it
     cpu_set_t control = g_process_cpus;
     for (unsigned lcore : worker_lcores) {
       const rte_cpuset_t worker = rte_lcore_cpuset(lcore);
@@ -439,11 +449,7 @@ void DataplaneProcess::Impl::WriteStats() {
 }
 
 void DataplaneProcess::Impl::Serve(const std::function<bool()>& stop) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
+  const sigset_t signals = ServeSignals();
   auto next_stats = std::chrono::steady_clock::now();
   while (!shutdown_requested_ && !(stop && stop())) {
     // A short wait: the management thread also serves the control link.
@@ -522,7 +528,9 @@ int DataplaneProcess::Run(const char* program) {
   return ok ? exit_value() : 1;
 }
 
-void RecordProcessCpus() {
+void PrepareMainThread() {
+  const sigset_t signals = ServeSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   sched_getaffinity(0, sizeof(g_process_cpus), &g_process_cpus);
   g_process_cpus_read = true;
 }

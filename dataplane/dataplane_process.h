@@ -17,7 +17,7 @@
 // logged and the running config stays); SIGTERM/SIGINT return; the control link
 // and the stats file are served; returns also when `stop` (if given) says so or
 // a shutdown command arrived. The calling thread must have SIGTERM, SIGINT and
-// SIGHUP blocked (sigtimedwait takes them).
+// SIGHUP blocked (sigtimedwait takes them): call PrepareMainThread() first.
 // Shutdown(): stop reading ports, send every parked reply once durable, stop the
 // persister after a final flush, release EAL. Call once, after Start().
 // Main lcore only.
@@ -64,8 +64,10 @@ class DataplaneProcess {
   std::unique_ptr<Impl> impl_;
 };
 
-// Reads the CPUs the process may use; call first thing in main(), before EAL
-// pins the main thread (threads started at start-up avoid the workers' CPUs).
-void RecordProcessCpus();
+// Call first thing in main(), before any thread starts: blocks SIGTERM, SIGINT
+// and SIGHUP (every thread started later inherits the mask; Serve() takes them
+// with sigtimedwait), and reads the CPUs the process may use before EAL pins the
+// main thread (threads started at start-up then avoid the workers' CPUs).
+void PrepareMainThread();
 
 }  // namespace fastlease::dataplane

@@ -12,7 +12,6 @@
 //   SIGTERM, SIGINT  stop reading ports, send every parked reply once durable,
 //                    stop the persister after a final flush, exit 0.
 // Exit status: 0 after a clean shutdown, 1 when start-up fails, 2 on bad usage.
-#include <signal.h>
 
 #include <cstdio>
 #include <optional>
@@ -78,15 +77,7 @@ int main(int argc, char** argv) {
   using namespace fastlease::dataplane;
   std::optional<Options> options = ParseOptions(argc, argv);
   if (!options) return 2;
-  // Every thread (EAL's, the persister, the workers) inherits this mask; the
-  // main lcore takes the signals with sigtimedwait.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  RecordProcessCpus();
+  PrepareMainThread();
   Log("fastlease-dataplane starting: config {}, state {}", options->config_path,
       options->state_dir);
   DataplaneProcess dataplane({.config_path = options->config_path,

@@ -29,7 +29,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <pthread.h>
 #include <rte_eth_ring.h>
 #include <rte_ring.h>
 
@@ -478,15 +477,7 @@ int RunInProcess(const Args& args, const char* program) {
     if (rte_eth_dev_get_port_by_name("net_ring_flgen", &id) == 0) rte_eth_dev_default_mac_addr_set(id, &gen_mac);
     return absl::OkStatus();
   };
-  // The dataplane's main lcore takes these signals (sigtimedwait); every thread
-  // started from here inherits the mask.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  dataplane::RecordProcessCpus();
+  dataplane::PrepareMainThread();
   dataplane::DataplaneProcess dp(options);
   if (!dp.Start(program)) {
     dp.Shutdown();

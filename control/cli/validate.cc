@@ -4,6 +4,8 @@
 #include <cmath>
 #include <vector>
 
+#include "control/config/internal/ip_text.h"
+
 
 namespace fastlease::cli {
 namespace {
@@ -18,27 +20,8 @@ int HexDigit(char c) {
 }  // namespace
 
 std::optional<uint32_t> ParseIpv4(std::string_view text) {
-  uint32_t address = 0;
-  int parts = 0;
-  size_t i = 0;
-  while (parts < 4) {
-    size_t start = i;
-    uint32_t part = 0;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9' && i - start < 3) {
-      part = part * 10 + static_cast<uint32_t>(text[i] - '0');
-      ++i;
-    }
-    size_t digits = i - start;
-    if (digits == 0 || part > 255 || (digits > 1 && text[start] == '0')) return std::nullopt;
-    address = (address << 8) | part;
-    ++parts;
-    if (parts < 4) {
-      if (i >= text.size() || text[i] != '.') return std::nullopt;
-      ++i;
-    }
-  }
-  if (i != text.size()) return std::nullopt;
-  return address;
+  // The config loader's parser: the CLI accepts exactly the addresses a config may hold.
+  return config::internal::ParseIpv4(absl::string_view(text.data(), text.size()));
 }
 
 std::optional<std::string> NormalizeHex(std::string_view text, size_t min_bytes,

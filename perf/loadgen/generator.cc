@@ -94,9 +94,7 @@ Generator::Generator(const GeneratorOptions& options) : options_(options) {
   options_.window = std::max<uint32_t>(options_.window, 1);
   // Room for one entry per message in flight plus a REQUEST per DORA.
   options_.timeout_queue = std::max<uint32_t>(options_.timeout_queue, 2 * options_.window + 64);
-  const uint32_t population =
-      options_.clients + (options_.scenario == Scenario::kStorm ? options_.storm_new_clients : 0);
-  clients_ = std::make_unique<Client[]>(population);
+  clients_ = std::make_unique<Client[]>(TableSize());
   pending_ = std::make_unique<Pending[]>(options_.timeout_queue);
   ready_ = std::make_unique<uint32_t[]>(options_.window);
   exchange_limit_ = options_.max_exchanges;
@@ -115,6 +113,10 @@ MacAddress Generator::ClientMac(uint32_t i) const {
 
 uint32_t Generator::ClientAddress(uint32_t i) const {
   return (clients_[i].flags & kHasLease) ? clients_[i].ip : 0;
+}
+
+uint32_t Generator::TableSize() const {
+  return options_.clients + (options_.scenario == Scenario::kStorm ? options_.storm_new_clients : 0);
 }
 
 uint32_t Generator::Population() const {
@@ -309,9 +311,7 @@ bool Generator::OnFrame(const uint8_t* frame, size_t len, uint64_t now_us) {
   if (!r) return false;
   const MacAddress& mac = r->chaddr;
   const uint32_t index = uint32_t{mac[2]} << 24 | uint32_t{mac[3]} << 16 | uint32_t{mac[4]} << 8 | mac[5];
-  const uint32_t population =
-      options_.clients + (options_.scenario == Scenario::kStorm ? options_.storm_new_clients : 0);
-  if (mac[0] != options_.mac_prefix || mac[1] != 0x50 || index >= population) {
+  if (mac[0] != options_.mac_prefix || mac[1] != 0x50 || index >= TableSize()) {
     ++totals_.unexpected;
     return false;
   }

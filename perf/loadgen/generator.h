@@ -154,7 +154,9 @@ class Generator {
   void Send(uint32_t index, uint64_t now_us, FrameSlot& slot);
   void Complete(uint32_t index, ExchangeKind kind, bool nak, uint64_t now_us);
   void Abandon(uint32_t index);
-  bool ExpireOne(uint64_t now_us, FrameSlot* slot, bool* sent);
+  // Clients in the table: options.clients, plus the storm's newcomers.
+  uint32_t TableSize() const;
+  // Clients started from now: the storm's newcomers only once it has begun.
   uint32_t Population() const;
   void EndPass();
 
