@@ -26,8 +26,7 @@ enum class Op : uint8_t {
   kOption,           // push option `code` as Kea holds it, "" if absent; flag kExists: push bool
   kSubOption,        // the same for sub-option `sub` of option `code` (43 or 82)
   kVendor,           // the same for sub-option `sub` of option 125's first block, enterprise a (0 = any)
-  kVendorExists,     // push whether option 125 is present with enterprise a (0 = any)
-  kVendorClassExists,  // the same for option 124
+  kVendorExists,     // push whether option `code` (124 or 125) is present with enterprise a (0 = any)
   kEnterprise,       // push the enterprise-id of option `code`'s first block (4 bytes), "" if absent
   kVendorClassData,  // push data tuple b of option 124's first block, enterprise a (0 = any)
   kField,            // push a 4-byte big-endian field; a is a Field
@@ -113,18 +112,23 @@ constexpr std::array<bool, 256> MakeStringOptions() {
 }
 constexpr std::array<bool, 256> kStringOption = MakeStringOptions();
 
+// The one string sub-option of option 82 in Kea 2.2: subscriber-id (RFC 3993).
+constexpr uint8_t kSubscriberId = 6;
+
+// A string option's value as Kea holds it: without trailing NULs; false when nothing
+// is left (Kea skips the option).
+bool TrimString(std::span<const uint8_t>* d) {
+  size_t n = d->size();
+  while (n > 0 && (*d)[n - 1] == 0) --n;
+  *d = d->first(n);
+  return n > 0;
+}
+
 // Option `code`'s data as Kea holds it; false when absent (or skipped by Kea).
 bool FindOption(const Dhcp4Message& m, uint8_t code, std::span<const uint8_t>* out) {
   if (!m.Has(code)) return false;
-  std::span<const uint8_t> d = m.Option(code);
-  if (kStringOption[code]) {
-    size_t n = d.size();
-    while (n > 0 && d[n - 1] == 0) --n;
-    if (n == 0) return false;
-    d = d.first(n);
-  }
-  *out = d;
-  return true;
+  *out = m.Option(code);
+  return !kStringOption[code] || TrimString(out);
 }
 
 // The first sub-option `code` in a run of code/length/data sub-options. Codes 0 and 255
@@ -364,10 +368,10 @@ class Compiler {
   std::optional<Type> ParseConcat();
   std::optional<Type> ParsePrimary();
   std::optional<Type> ParseName(const Token& name);
-  std::optional<Type> ParseOption(const Token& name);
+  std::optional<Type> ParseOption();
   std::optional<Type> ParseRelay4();
   std::optional<Type> ParseVendor(const Token& name, bool vendor_class);
-  std::optional<Type> ParseMember(const Token& name);
+  std::optional<Type> ParseMember();
   std::optional<Type> ParseFunction(const Token& name);
   // After "option[N]." or "relay4[N].": hex, text or exists; emits `op`.
   std::optional<Type> ParseRepresentation(Op op, uint8_t code, uint8_t sub, uint32_t a,
@@ -763,11 +767,11 @@ std::optional<int64_t> Compiler::ParseInteger(int64_t min, int64_t max, std::str
 
 std::optional<Compiler::Type> Compiler::ParseName(const Token& name) {
   const std::string_view n = name.text;
-  if (n == "option") return ParseOption(name);
+  if (n == "option") return ParseOption();
   if (n == "relay4") return ParseRelay4();
   if (n == "vendor") return ParseVendor(name, false);
   if (n == "vendor-class") return ParseVendor(name, true);
-  if (n == "member") return ParseMember(name);
+  if (n == "member") return ParseMember();
   if (n == "known" || n == "unknown") {
     // known is member('KNOWN'); unknown is not member('KNOWN') (Kea's ARM).
     Emit(Op::kMember, +1, kClassKnown);
@@ -866,7 +870,7 @@ std::optional<Compiler::Type> Compiler::ParseRepresentation(Op op, uint8_t code,
                                   "', got ", Describe(r)));
 }
 
-std::optional<Compiler::Type> Compiler::ParseOption(const Token& name) {
+std::optional<Compiler::Type> Compiler::ParseOption() {
   if (!Expect(Tok::kLBracket, "'[' after 'option'")) return std::nullopt;
   const size_t code_col = Peek().col;
   const std::optional<uint8_t> code = ParseOptionCode(/*allow_names=*/true);
@@ -889,7 +893,6 @@ std::optional<Compiler::Type> Compiler::ParseOption(const Token& name) {
   if (!sub) return std::nullopt;
   if (!Expect(Tok::kRBracket, "']' after the sub-option code")) return std::nullopt;
   if (!Expect(Tok::kDot, "'.' after 'option[...].option[...]'")) return std::nullopt;
-  (void)name;
   return ParseRepresentation(Op::kSubOption, *code, *sub, 0, "option[...].option[...].");
 }
 
@@ -932,7 +935,7 @@ std::optional<Compiler::Type> Compiler::ParseVendor(const Token& name, bool vend
   if (!Expect(Tok::kDot, Cat("'.' after '", name.text, "[...]'"))) return std::nullopt;
   const Token f = Next();
   if (f.kind == Tok::kName && f.text == "exists") {
-    Emit(vendor_class ? Op::kVendorClassExists : Op::kVendorExists, +1, *enterprise);
+    Emit(Op::kVendorExists, +1, *enterprise, 0, code);
     return Type::kBool;
   }
   if (!vendor_class && f.kind == Tok::kName && f.text == "option") {
@@ -963,8 +966,7 @@ std::optional<Compiler::Type> Compiler::ParseVendor(const Token& name, bool vend
                                         "got ", Describe(f)));
 }
 
-std::optional<Compiler::Type> Compiler::ParseMember(const Token& name) {
-  (void)name;
+std::optional<Compiler::Type> Compiler::ParseMember() {
   if (!Expect(Tok::kLParen, "'(' after 'member'")) return std::nullopt;
   const Token c = Next();
   if (c.kind != Tok::kString) {
@@ -1142,7 +1144,9 @@ bool Expression::Run(const PacketFacts& f, EvalScratch& scratch, EvalValue* out)
       case Op::kSubOption: {
         std::span<const uint8_t> parent;
         std::span<const uint8_t> d;
-        const bool found = FindOption(m, in.code, &parent) && FindSubOption(parent, in.sub, &d);
+        const bool found =
+            FindOption(m, in.code, &parent) && FindSubOption(parent, in.sub, &d) &&
+            (in.code != opt::kRelayAgentInfo || in.sub != kSubscriberId || TrimString(&d));
         if (in.flag == kExists) {
           push_bool(found);
         } else {
@@ -1163,12 +1167,10 @@ bool Expression::Run(const PacketFacts& f, EvalScratch& scratch, EvalValue* out)
         }
         break;
       }
-      case Op::kVendorExists:
-      case Op::kVendorClassExists: {
+      case Op::kVendorExists: {
         uint32_t enterprise = 0;
         std::span<const uint8_t> block;
-        const uint8_t option = in.op == Op::kVendorExists ? 125 : 124;
-        push_bool(FindVendorBlock(m, option, &enterprise, &block) &&
+        push_bool(FindVendorBlock(m, in.code, &enterprise, &block) &&
                   VendorMatches(in.a, enterprise));
         break;
       }

@@ -18,6 +18,23 @@
 // Booleans and strings are told apart when compiling, as Kea's grammar does, so a type
 // mistake ("'a' and 'b'") is a compile error rather than an evaluation error.
 //
+// Accepted: 'string', 0xHEX, integer and IPv4/IPv6 literals; option[code|name] .hex
+// .text .exists; option[43|82].option[n] and relay4[n]; vendor[id|*] .exists
+// .option[n].hex|text|exists, vendor.enterprise; vendor-class[id|*] .exists .data[i],
+// vendor-class.enterprise; pkt.iface|src|dst|len; pkt4.mac|hlen|htype|ciaddr|giaddr|
+// yiaddr|siaddr|msgtype|transid; substring, split, concat and '+', ifelse, hexstring,
+// addrtotext, [u]int{8,16,32}totext; member('name'), known, unknown; ==, not, and, or
+// and parentheses, with Kea's precedence (not > and > or). Where this differs from Kea:
+//  - .text is the same bytes as .hex. For string options (12, 60, ...) that is Kea's
+//    text too; for others Kea renders a debug string ("type=..., len=...") that no
+//    configuration matches against.
+//  - option[n].option[m] is accepted for 43 and 82 only (for other codes Kea finds no
+//    sub-options; 125's are read with vendor[...]).
+//  - options 124/125 are read in their first enterprise block, as the ARM says; a
+//    malformed one reads as absent.
+// As in Kea, string options (and 82's subscriber-id) lose trailing NULs and are absent
+// when nothing is left; a missing option or sub-option reads as the empty string.
+//
 // Compile() allocates and may be called from any thread. Evaluation never allocates,
 // never throws, makes no virtual calls and takes no locks; it uses only the caller's
 // EvalScratch, so one scratch per lcore serves every expression. A compiled Expression
@@ -108,16 +125,18 @@ struct Instr {
 class Expression {
  public:
   // Compiles `text`, which must yield `want`. On error returns InvalidArgument whose
-  // message says what is wrong and where: "at <column>: <what>", column 1-based (the
-  // caller adds the file and JSON path).
+  // message says what is wrong and where: "at <column>: <what>", the column being the
+  // 1-based byte offset in `text` (the caller adds the file and JSON path).
   static absl::StatusOr<Expression> Compile(std::string_view text, ResultKind want,
                                             ClassResolver resolve,
                                             OptionNameResolver option_names = nullptr);
 
-  // For a kBool expression: whether the packet matches. False on an evaluation error.
+  // For a kBool expression: whether the packet matches. False on an evaluation error
+  // (and for a kString expression).
   bool EvalBool(const PacketFacts& facts, EvalScratch& scratch) const;
   // For a kString expression: the value, a view into the message bytes, this program or
-  // `scratch`; valid while all three are unchanged. Empty on an evaluation error.
+  // `scratch`; valid while all three are unchanged. Empty on an evaluation error (and
+  // for a kBool expression).
   std::span<const uint8_t> EvalString(const PacketFacts& facts, EvalScratch& scratch) const;
 
   ResultKind kind() const { return kind_; }

@@ -98,6 +98,16 @@ Packet Docsis() {
   return p;
 }
 
+// Option 82 with a NUL-padded subscriber-id and an empty sub-option 9.
+Packet SubscriberId() {
+  return Discover().Opt(opt::kRelayAgentInfo, {0x06, 0x05, 'a', 'b', 'c', 0, 0, 0x09, 0x00});
+}
+
+// Option 82 whose last sub-option claims more bytes than there are.
+Packet TruncatedRelay() {
+  return Discover().Opt(opt::kRelayAgentInfo, {0x01, 0x01, 'x', 0x07, 0x05, 'a'});
+}
+
 // A REQUEST renewing 192.0.2.10, with the header addresses set.
 Packet Renew() {
   Packet p;
@@ -293,8 +303,14 @@ const BoolCase kBoolCases[] = {
     {"option[82].option[1].hex == 'cmts'", Docsis, true},
     {"option[dhcp-agent-options].option[2].hex == 0x0a0b0c", Docsis, true},
     {"relay4[2].exists", Docsis, true},
-    {"relay4[6].exists", Docsis, true},                           // empty sub-option
+    {"relay4[6].exists", Docsis, false},   // empty subscriber-id (a string): Kea skips it
     {"relay4[6].hex == ''", Docsis, true},
+    {"relay4[6].hex == 'abc'", SubscriberId, true},               // trailing NULs dropped
+    {"relay4[9].exists", SubscriberId, true},                     // empty binary sub-option
+    {"relay4[9].hex == ''", SubscriberId, true},
+    {"relay4[1].exists", SubscriberId, false},
+    {"relay4[7].exists", TruncatedRelay, false},                  // truncated entry
+    {"relay4[1].hex == 'x'", TruncatedRelay, true},               // entries before it count
     {"relay4[5].exists", Docsis, false},
     {"relay4[1].exists", Discover, false},                        // no option 82
     {"relay4[1].hex == ''", Discover, true},
