@@ -1,7 +1,9 @@
 #include "control/config/option_catalog.h"
 
 #include <cstdint>
+#include <optional>
 #include <set>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -31,72 +33,212 @@ std::string EncodeError(std::string_view name, std::string_view data, bool csv =
   return std::string(wire.status().message());
 }
 
+using T = OptionDataType;
+
 TEST(OptionCatalogTest, FindsByNameAndCode) {
   const OptionDefinition* routers = FindOptionByName("routers");
   ASSERT_NE(routers, nullptr);
   EXPECT_EQ(routers->code, 3);
-  EXPECT_EQ(routers->type, OptionType::kIpv4List);
+  EXPECT_EQ(routers->type, T::kIpv4Address);
+  EXPECT_TRUE(routers->array);
   EXPECT_EQ(FindOptionByCode(3), routers);
   EXPECT_EQ(FindOptionByName("no-such-option"), nullptr);
   EXPECT_EQ(FindOptionByCode(250), nullptr);
   EXPECT_EQ(FindOptionByCode(0), nullptr);
   EXPECT_EQ(FindOptionByCode(255), nullptr);
+  EXPECT_EQ(FindStandardOption("vendor-4491", "tftp-servers")->code, 2);
+  EXPECT_EQ(FindStandardOption("vendor-4491", uint8_t{1})->name, "oro");
+  EXPECT_EQ(FindStandardOption("vendor-4491", "routers"), nullptr);
 }
 
-TEST(OptionCatalogTest, NamesAndCodesAreUnique) {
-  std::set<std::string_view> names;
-  std::set<uint8_t> codes;
+TEST(OptionCatalogTest, NamesAndCodesAreUniqueAndSorted) {
+  std::set<std::pair<std::string, std::string>> names;
+  std::set<std::pair<std::string, int>> codes;
+  int previous = 0;
   for (const OptionDefinition& def : StandardOptionDefinitions()) {
-    EXPECT_TRUE(names.insert(def.name).second) << def.name;
-    EXPECT_TRUE(codes.insert(def.code).second) << def.name;
-    EXPECT_EQ(FindOptionByName(def.name), &def);
-    EXPECT_EQ(FindOptionByCode(def.code), &def);
+    EXPECT_GT(def.code, previous) << def.name;
+    previous = def.code;
+  }
+  for (const OptionDefinition& def : AllStandardOptionDefinitions()) {
+    EXPECT_TRUE(names.insert({def.space, def.name}).second) << def.name;
+    EXPECT_TRUE(codes.insert({def.space, def.code}).second) << def.name;
+    EXPECT_EQ(FindStandardOption(def.space, def.name), &def);
+    EXPECT_EQ(FindStandardOption(def.space, def.code), &def);
+    EXPECT_TRUE(ValidateOptionDefinition(def).ok()) << def.name << ": "
+                                                    << ValidateOptionDefinition(def);
   }
 }
 
-// Spot checks against Kea 2.2's std_option_defs.h.
-TEST(OptionCatalogTest, KeaCodesAndTypes) {
+// The audit: every DHCPv4 option Kea 2.2 defines (std_option_defs.h, including the
+// last-resort 43, and the ARM's table), with Kea's name, type and array flag.
+TEST(OptionCatalogTest, KeaStandardTableAudit) {
   struct Want {
     std::string_view name;
     uint8_t code;
-    OptionType type;
+    T type;
+    bool array;
+    std::vector<T> record = {};
   };
   const Want wants[] = {
-      {"subnet-mask", 1, OptionType::kIpv4},
-      {"time-offset", 2, OptionType::kInt32},
-      {"domain-name-servers", 6, OptionType::kIpv4List},
-      {"host-name", 12, OptionType::kString},
-      {"boot-size", 13, OptionType::kUint16},
-      {"domain-name", 15, OptionType::kString},
-      {"ip-forwarding", 19, OptionType::kBoolean},
-      {"default-ip-ttl", 23, OptionType::kUint8},
-      {"interface-mtu", 26, OptionType::kUint16},
-      {"static-routes", 33, OptionType::kIpv4Pairs},
-      {"arp-cache-timeout", 35, OptionType::kUint32},
-      {"ntp-servers", 42, OptionType::kIpv4List},
-      {"vendor-encapsulated-options", 43, OptionType::kBinary},
-      {"netbios-node-type", 46, OptionType::kUint8},
-      {"x-display-manager", 49, OptionType::kIpv4List},
-      {"dhcp-server-identifier", 54, OptionType::kIpv4},
-      {"nwip-domain-name", 62, OptionType::kString},
-      {"tftp-server-name", 66, OptionType::kString},
-      {"boot-file-name", 67, OptionType::kString},
-      {"streettalk-directory-assistance-server", 76, OptionType::kIpv4List},
-      {"v4-captive-portal", 114, OptionType::kString},
-      {"domain-search", 119, OptionType::kFqdnList},
-      {"classless-static-route", 121, OptionType::kClasslessRoutes},
+      {"subnet-mask", 1, T::kIpv4Address, false},
+      {"time-offset", 2, T::kInt32, false},
+      {"routers", 3, T::kIpv4Address, true},
+      {"time-servers", 4, T::kIpv4Address, true},
+      {"name-servers", 5, T::kIpv4Address, true},
+      {"domain-name-servers", 6, T::kIpv4Address, true},
+      {"log-servers", 7, T::kIpv4Address, true},
+      {"cookie-servers", 8, T::kIpv4Address, true},
+      {"lpr-servers", 9, T::kIpv4Address, true},
+      {"impress-servers", 10, T::kIpv4Address, true},
+      {"resource-location-servers", 11, T::kIpv4Address, true},
+      {"host-name", 12, T::kString, false},
+      {"boot-size", 13, T::kUint16, false},
+      {"merit-dump", 14, T::kString, false},
+      {"domain-name", 15, T::kString, false},
+      {"swap-server", 16, T::kIpv4Address, false},
+      {"root-path", 17, T::kString, false},
+      {"extensions-path", 18, T::kString, false},
+      {"ip-forwarding", 19, T::kBoolean, false},
+      {"non-local-source-routing", 20, T::kBoolean, false},
+      {"policy-filter", 21, T::kIpv4Address, true},
+      {"max-dgram-reassembly", 22, T::kUint16, false},
+      {"default-ip-ttl", 23, T::kUint8, false},
+      {"path-mtu-aging-timeout", 24, T::kUint32, false},
+      {"path-mtu-plateau-table", 25, T::kUint16, true},
+      {"interface-mtu", 26, T::kUint16, false},
+      {"all-subnets-local", 27, T::kBoolean, false},
+      {"broadcast-address", 28, T::kIpv4Address, false},
+      {"perform-mask-discovery", 29, T::kBoolean, false},
+      {"mask-supplier", 30, T::kBoolean, false},
+      {"router-discovery", 31, T::kBoolean, false},
+      {"router-solicitation-address", 32, T::kIpv4Address, false},
+      {"static-routes", 33, T::kIpv4Address, true},
+      {"trailer-encapsulation", 34, T::kBoolean, false},
+      {"arp-cache-timeout", 35, T::kUint32, false},
+      {"ieee802-3-encapsulation", 36, T::kBoolean, false},
+      {"default-tcp-ttl", 37, T::kUint8, false},
+      {"tcp-keepalive-interval", 38, T::kUint32, false},
+      {"tcp-keepalive-garbage", 39, T::kBoolean, false},
+      {"nis-domain", 40, T::kString, false},
+      {"nis-servers", 41, T::kIpv4Address, true},
+      {"ntp-servers", 42, T::kIpv4Address, true},
+      {"vendor-encapsulated-options", 43, T::kEmpty, false},
+      {"netbios-name-servers", 44, T::kIpv4Address, true},
+      {"netbios-dd-server", 45, T::kIpv4Address, true},
+      {"netbios-node-type", 46, T::kUint8, false},
+      {"netbios-scope", 47, T::kString, false},
+      {"font-servers", 48, T::kIpv4Address, true},
+      {"x-display-manager", 49, T::kIpv4Address, true},
+      {"dhcp-requested-address", 50, T::kIpv4Address, false},
+      {"dhcp-lease-time", 51, T::kUint32, false},
+      {"dhcp-option-overload", 52, T::kUint8, false},
+      {"dhcp-message-type", 53, T::kUint8, false},
+      {"dhcp-server-identifier", 54, T::kIpv4Address, false},
+      {"dhcp-parameter-request-list", 55, T::kUint8, true},
+      {"dhcp-message", 56, T::kString, false},
+      {"dhcp-max-message-size", 57, T::kUint16, false},
+      {"dhcp-renewal-time", 58, T::kUint32, false},
+      {"dhcp-rebinding-time", 59, T::kUint32, false},
+      {"vendor-class-identifier", 60, T::kString, false},
+      {"dhcp-client-identifier", 61, T::kBinary, false},
+      {"nwip-domain-name", 62, T::kString, false},
+      {"nwip-suboptions", 63, T::kBinary, false},
+      {"nisplus-domain-name", 64, T::kString, false},
+      {"nisplus-servers", 65, T::kIpv4Address, true},
+      {"tftp-server-name", 66, T::kString, false},
+      {"boot-file-name", 67, T::kString, false},
+      {"mobile-ip-home-agent", 68, T::kIpv4Address, true},
+      {"smtp-server", 69, T::kIpv4Address, true},
+      {"pop-server", 70, T::kIpv4Address, true},
+      {"nntp-server", 71, T::kIpv4Address, true},
+      {"www-server", 72, T::kIpv4Address, true},
+      {"finger-server", 73, T::kIpv4Address, true},
+      {"irc-server", 74, T::kIpv4Address, true},
+      {"streettalk-server", 75, T::kIpv4Address, true},
+      {"streettalk-directory-assistance-server", 76, T::kIpv4Address, true},
+      {"user-class", 77, T::kBinary, false},
+      {"slp-directory-agent", 78, T::kRecord, true, {T::kBoolean, T::kIpv4Address}},
+      {"slp-service-scope", 79, T::kRecord, false, {T::kBoolean, T::kString}},
+      {"fqdn", 81, T::kRecord, false, {T::kUint8, T::kUint8, T::kUint8, T::kFqdn}},
+      {"dhcp-agent-options", 82, T::kEmpty, false},
+      {"nds-servers", 85, T::kIpv4Address, true},
+      {"nds-tree-name", 86, T::kString, false},
+      {"nds-context", 87, T::kString, false},
+      {"bcms-controller-names", 88, T::kFqdn, true},
+      {"bcms-controller-address", 89, T::kIpv4Address, true},
+      {"authenticate", 90, T::kBinary, false},
+      {"client-last-transaction-time", 91, T::kUint32, false},
+      {"associated-ip", 92, T::kIpv4Address, true},
+      {"client-system", 93, T::kUint16, true},
+      {"client-ndi", 94, T::kRecord, false, {T::kUint8, T::kUint8, T::kUint8}},
+      {"uuid-guid", 97, T::kRecord, false, {T::kUint8, T::kBinary}},
+      {"uap-servers", 98, T::kString, false},
+      {"geoconf-civic", 99, T::kBinary, false},
+      {"pcode", 100, T::kString, false},
+      {"tcode", 101, T::kString, false},
+      {"v6-only-preferred", 108, T::kUint32, false},
+      {"netinfo-server-address", 112, T::kIpv4Address, true},
+      {"netinfo-server-tag", 113, T::kString, false},
+      {"v4-captive-portal", 114, T::kString, false},
+      {"auto-config", 116, T::kUint8, false},
+      {"name-service-search", 117, T::kUint16, true},
+      {"subnet-selection", 118, T::kIpv4Address, false},
+      {"domain-search", 119, T::kFqdn, true},
+      {"vivco-suboptions", 124, T::kRecord, false, {T::kUint32, T::kBinary}},
+      {"vivso-suboptions", 125, T::kUint32, false},
+      {"pana-agent", 136, T::kIpv4Address, true},
+      {"v4-lost", 137, T::kFqdn, false},
+      {"capwap-ac-v4", 138, T::kIpv4Address, true},
+      {"sip-ua-cs-domains", 141, T::kFqdn, true},
+      {"rdnss-selection", 146, T::kRecord, true,
+       {T::kUint8, T::kIpv4Address, T::kIpv4Address, T::kFqdn}},
+      {"v4-portparams", 159, T::kRecord, false, {T::kUint8, T::kPsid}},
+      {"option-6rd", 212, T::kRecord, true,
+       {T::kUint8, T::kUint8, T::kIpv6Address, T::kIpv4Address}},
+      {"v4-access-domain", 213, T::kFqdn, false},
   };
+  std::set<uint8_t> kea_codes;
   for (const Want& w : wants) {
+    kea_codes.insert(w.code);
     const OptionDefinition* def = FindOptionByName(w.name);
     ASSERT_NE(def, nullptr) << w.name;
+    EXPECT_EQ(FindOptionByCode(w.code), def) << w.name;
     EXPECT_EQ(def->code, w.code) << w.name;
     EXPECT_EQ(def->type, w.type) << w.name;
+    EXPECT_EQ(def->array, w.array) << w.name;
+    EXPECT_EQ(def->record_types, w.record) << w.name;
+    EXPECT_EQ(def->space, "dhcp4");
   }
-  for (uint8_t code : {51, 52, 53, 56, 58, 59}) {
+  // Everything else in the table is a marked fastlease extension.
+  for (const OptionDefinition& def : StandardOptionDefinitions()) {
+    if (kea_codes.count(def.code) == 0) {
+      EXPECT_FALSE(def.kea_standard) << def.name;
+    }
+  }
+  EXPECT_EQ(FindOptionByCode(43)->encapsulate, "vendor-encapsulated-options-space");
+  EXPECT_EQ(FindOptionByCode(82)->encapsulate, "dhcp-agent-options-space");
+  EXPECT_EQ(FindOptionByCode(121)->name, "classless-static-route");
+  EXPECT_EQ(FindOptionByCode(150)->name, "tftp-server-address");
+  for (uint8_t code : {51, 52, 53, 56, 58, 59, 81}) {
     ASSERT_NE(FindOptionByCode(code), nullptr);
     EXPECT_EQ(FindOptionByCode(code)->policy, OptionPolicy::kServerManaged) << int{code};
   }
+  for (uint8_t code : {50, 55, 57, 61, 82}) {
+    EXPECT_EQ(FindOptionByCode(code)->policy, OptionPolicy::kClientOnly) << int{code};
+  }
   EXPECT_EQ(FindOptionByCode(54)->policy, OptionPolicy::kConfigurable);
+}
+
+TEST(OptionCatalogTest, TypeNames) {
+  for (std::string_view name : {"empty", "binary", "boolean", "int8", "int16", "int32", "uint8",
+                                "uint16", "uint32", "ipv4-address", "ipv6-address",
+                                "ipv6-prefix", "psid", "string", "fqdn", "tuple", "record"}) {
+    std::optional<OptionDataType> type = ParseOptionDataTypeName(name);
+    ASSERT_TRUE(type.has_value()) << name;
+    EXPECT_EQ(OptionDataTypeName(*type), name);
+  }
+  EXPECT_FALSE(ParseOptionDataTypeName("internal").has_value());
+  EXPECT_FALSE(ParseOptionDataTypeName("uint9").has_value());
 }
 
 TEST(OptionEncodeTest, Ipv4) {
@@ -156,9 +298,12 @@ TEST(OptionEncodeTest, Fqdn) {
 }
 
 TEST(OptionEncodeTest, Binary) {
-  EXPECT_THAT(Encode("vendor-encapsulated-options", "01020304"), ElementsAre(1, 2, 3, 4));
+  EXPECT_THAT(Encode("user-class", "01020304"), ElementsAre(1, 2, 3, 4));
+  EXPECT_THAT(Encode("user-class", "01:02:0a"), ElementsAre(1, 2, 10));
+  EXPECT_THAT(EncodeError("user-class", "0g"), HasSubstr("not hex"));
+  // 43 is of type empty and encapsulates: its data, if any, is the raw payload in hex.
   EXPECT_THAT(Encode("vendor-encapsulated-options", "01:02:0a"), ElementsAre(1, 2, 10));
-  EXPECT_THAT(EncodeError("vendor-encapsulated-options", "0g"), HasSubstr("not hex"));
+  EXPECT_THAT(Encode("vendor-encapsulated-options", ""), testing::IsEmpty());
 }
 
 TEST(OptionEncodeTest, HexWhenCsvFormatFalse) {
