@@ -1,17 +1,68 @@
 #include "control/config/internal/diagnostics.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "control/config/internal/ip_text.h"
 
 namespace fastlease::config::internal {
 
+void KeyReport::Seen(const std::string& path) { file_order_.emplace(path, file_order_.size()); }
+
+void KeyReport::Record(absl::string_view path, Verdict verdict, absl::string_view message) {
+  auto it = index_.find(path);
+  if (it == index_.end()) {
+    index_.emplace(std::string(path), verdicts_.size());
+    verdicts_.push_back(KeyVerdict{std::string(path), verdict, std::string(message)});
+    return;
+  }
+  KeyVerdict& known = verdicts_[it->second];
+  if (verdict > known.verdict) {
+    known.verdict = verdict;
+    known.message = std::string(message);
+  } else if (verdict == known.verdict && !message.empty()) {
+    known.message = known.message.empty() ? std::string(message)
+                                          : absl::StrCat(known.message, "; ", message);
+  }
+}
+
+std::vector<KeyVerdict> KeyReport::InFileOrder() const {
+  // (position of the path or its nearest Seen ancestor, 0 if the path itself was Seen,
+  // order recorded); -1 when no ancestor was Seen.
+  std::vector<std::tuple<int64_t, int, size_t>> keys;
+  keys.reserve(verdicts_.size());
+  for (size_t i = 0; i < verdicts_.size(); ++i) {
+    absl::string_view path = verdicts_[i].path;
+    int64_t position = -1;
+    int exact = 0;
+    while (!path.empty()) {
+      if (auto it = file_order_.find(path); it != file_order_.end()) {
+        position = static_cast<int64_t>(it->second);
+        break;
+      }
+      exact = 1;
+      const size_t cut = path.find_last_of("/[");
+      path = path.substr(0, cut == absl::string_view::npos ? 0 : cut);
+    }
+    keys.emplace_back(position, exact, i);
+  }
+  std::sort(keys.begin(), keys.end());
+  std::vector<KeyVerdict> out;
+  out.reserve(keys.size());
+  for (const auto& key : keys) out.push_back(verdicts_[std::get<2>(key)]);
+  return out;
+}
+
 void Diagnostics::Error(absl::string_view path, absl::string_view problem) {
   errors_.push_back(absl::StrCat(source_, ": ", path, ": ", problem));
+  if (report_ != nullptr) report_->Record(path, Verdict::kRejected, problem);
 }
 
 void Diagnostics::Warn(absl::string_view path, absl::string_view problem) {
   warnings_.push_back(absl::StrCat(source_, ": ", path, ": ", problem));
+  if (report_ != nullptr) report_->Record(path, Verdict::kIgnored, problem);
 }
 
 std::string Child(absl::string_view path, absl::string_view key) {
@@ -40,8 +91,10 @@ bool CheckObject(const Json& node, absl::string_view path, const KeyRules& rules
     return false;
   }
   for (const auto& [key, value] : node.items()) {
-    if (key == "comment" || key == "user-context") continue;
-    if (Contains(rules.honoured, key)) continue;
+    if (key == "comment" || key == "user-context" || Contains(rules.honoured, key)) {
+      if (d.report() != nullptr) d.report()->Record(Child(path, key), Verdict::kHonoured, "");
+      continue;
+    }
     bool ignored = Contains(rules.not_honoured, key);
     for (absl::string_view prefix : rules.not_honoured_prefixes) {
       ignored = ignored || absl::StartsWith(key, prefix);

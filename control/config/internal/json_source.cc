@@ -74,9 +74,11 @@ class DuplicateKeyFinder {
     switch (event) {
       case Json::parse_event_t::object_start:
         frames_.push_back(Frame{true, PathOfNext(), {}, {}, 0});
+        SeenInReport(frames_.back().path);
         break;
       case Json::parse_event_t::array_start:
         frames_.push_back(Frame{false, PathOfNext(), {}, {}, 0});
+        SeenInReport(frames_.back().path);
         break;
       case Json::parse_event_t::key: {
         Frame& f = frames_.back();
@@ -84,9 +86,13 @@ class DuplicateKeyFinder {
         if (!f.keys.insert(f.key).second) {
           d_.Error(Child(f.path, f.key), "duplicate key");
         }
+        if (d_.report() != nullptr) d_.report()->Seen(Child(f.path, f.key));
         break;
       }
       case Json::parse_event_t::value:
+        if (d_.report() != nullptr && !frames_.empty() && !frames_.back().is_object) {
+          d_.report()->Seen(PathOfNext());
+        }
         AfterValue();
         break;
       case Json::parse_event_t::object_end:
@@ -110,6 +116,11 @@ class DuplicateKeyFinder {
     if (frames_.empty()) return "";
     const Frame& f = frames_.back();
     return f.is_object ? Child(f.path, f.key) : Index(f.path, f.index);
+  }
+
+  // Tells d's KeyReport, if any, the file order of paths.
+  void SeenInReport(const std::string& path) {
+    if (d_.report() != nullptr) d_.report()->Seen(path);
   }
 
   void AfterValue() {
