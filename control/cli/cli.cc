@@ -11,6 +11,7 @@
 #include "control/cli/render.h"
 #include "control/cli/request.h"
 #include "control/cli/validate.h"
+#include "control/config/config_check.h"
 #include "fmt/format.h"
 
 namespace fastlease::cli {
@@ -303,6 +304,20 @@ int UsageFailure(std::ostream& err, const absl::Status& status) {
   return Code(ExitCode::kUsage);
 }
 
+// `config check FILE`, answered here: the report, then 0 if the file would load and
+// 1 (kError, as `config test` on a bad file) if not; 2 if it cannot be read.
+int CheckConfig(const Invocation& inv, std::ostream& out, std::ostream& err) {
+  const std::string& file = inv.args[0];
+  absl::StatusOr<config::ConfigCheck> check = config::CheckConfigFile(file);
+  if (!check.ok()) return UsageFailure(err, check.status());
+  if (inv.global.json) {
+    out << Dump(ConfigCheckJson(file, *check)) << "\n";
+  } else {
+    out << RenderConfigCheck(*check);
+  }
+  return Code(check->ok ? ExitCode::kOk : ExitCode::kError);
+}
+
 }  // namespace
 
 int Run(std::span<const std::string> args, const Environment& env, std::ostream& out,
@@ -343,6 +358,8 @@ int Run(std::span<const std::string> args, const Environment& env, std::ostream&
     out << BashCompletionScript();
     return Code(ExitCode::kOk);
   }
+
+  if (inv.command->id == CommandId::kConfigCheck) return CheckConfig(inv, out, err);
 
   Endpoint endpoint;
   if (inv.global.socket) {

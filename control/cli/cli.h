@@ -4,12 +4,12 @@
 //   Environment env{.socket_env = getenv("FASTLEASE_SOCKET")};
 //   int status = Run({"leases", "--subnet-id", "1"}, env, std::cout, std::cerr);
 //
-// Parses the arguments (command_line.h), answers help, --version and
-// completion locally, otherwise builds the request(s) (request.h), sends them
-// through env.transport (the Unix socket client by default) and prints the
-// answer (render.h), or with --json the answer itself. Returns the exit status
-// (exit_status.h). Errors go to `err` as "fastlease: <problem>". Blocking;
-// one call at a time per stream pair.
+// Parses the arguments (command_line.h), answers help, --version, completion
+// and `config check` locally, otherwise builds the request(s) (request.h),
+// sends them through env.transport (the Unix socket client by default) and
+// prints the answer (render.h), or with --json the answer itself. Returns the
+// exit status (exit_status.h). Errors go to `err` as "fastlease: <problem>".
+// Blocking; one call at a time per stream pair.
 #pragma once
 
 #include <functional>

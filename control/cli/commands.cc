@@ -240,19 +240,20 @@ std::vector<CommandSpec> BuildCommands() {
       .id = CommandId::kConfig,
       .name = "config",
       .group = "Configuration",
-      .usage = {"config get", "config test FILE", "config set FILE", "config reload",
-                "config write [FILE]"},
-      .summary = "get, test, set, reload or write the running configuration",
+      .usage = {"config get", "config test FILE", "config check FILE", "config set FILE",
+                "config reload", "config write [FILE]"},
+      .summary = "get, test, set, reload or write the running configuration; check a file",
       .description =
           "Works on the running configuration. FILE is read by the CLI (so it may live\n"
           "on the operator's side) and sent as the command's arguments; a FILE that is\n"
-          "not JSON is a usage error (exit status 2). See `fastlease help config set`\n"
-          "and the other sub-commands.",
+          "not JSON is a usage error (exit status 2). `config check` needs no server: it\n"
+          "lists what fastlease does with each key of a (Kea) config file. See\n"
+          "`fastlease help config set` and the other sub-commands.",
       .examples = {"fastlease config get > running.json",
                    "fastlease config test new.json && fastlease config set new.json"},
       .min_args = 0,
       .max_args = 0,
-      .subcommands = {"get", "test", "set", "reload", "write"},
+      .subcommands = {"get", "test", "set", "reload", "write", "check"},
       .needs_subcommand = true,
   });
   c.push_back({
@@ -282,6 +283,27 @@ std::vector<CommandSpec> BuildCommands() {
       .min_args = 1,
       .max_args = 1,
       .arg_kind = ArgKind::kFile,
+  });
+  c.push_back({
+      .id = CommandId::kConfigCheck,
+      .name = "config check",
+      .group = "Configuration",
+      .usage = {"config check FILE"},
+      .summary = "list what fastlease honours, ignores or rejects in a config file",
+      .description =
+          "Runs fastlease's config loader on FILE here, without the server, and lists\n"
+          "every key by JSON path in file order: honoured, ignored (accepted with a\n"
+          "warning: fastlease does not act on it) or rejected (an error, with the reason;\n"
+          "bad values are listed too), then \"N honoured, M ignored (warning), K\n"
+          "rejected\". The contents of an ignored key are not listed. Exit status 0 when\n"
+          "the file would load, 1 when it would be rejected, 2 when it cannot be read.\n"
+          "--json prints the report as a JSON object.",
+      .examples = {"fastlease config check /etc/kea/kea-dhcp4.conf",
+                   "fastlease config check kea.json --json | jq '.keys[] | select(.verdict != \"honoured\")'"},
+      .min_args = 1,
+      .max_args = 1,
+      .arg_kind = ArgKind::kFile,
+      .local = true,
   });
   c.push_back({
       .id = CommandId::kConfigSet,

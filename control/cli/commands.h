@@ -37,6 +37,7 @@ enum class CommandId {
   kConfig,  // group: needs a sub-command
   kConfigGet,
   kConfigTest,
+  kConfigCheck,
   kConfigSet,
   kConfigReload,
   kConfigWrite,

@@ -2,7 +2,8 @@
 //
 //   0 kOk          result 0
 //   1 kError       result 1 (error) or 2 (command not supported), or any
-//                  result code outside 0..3
+//                  result code outside 0..3; `config check` of a file that
+//                  would be rejected
 //   2 kUsage       unknown command or flag, bad value (address, MAC, number,
 //                  a config file that is not JSON)
 //   3 kEmpty       result 3 (nothing found / nothing to do)

@@ -1,6 +1,7 @@
 #include "control/cli/render.h"
 
 #include <algorithm>
+#include <array>
 #include <ctime>
 #include <map>
 #include <set>
@@ -260,6 +261,44 @@ absl::StatusOr<std::string> RenderStatus(const json& status) {
   }
   rows.insert(rows.end(), rest.begin(), rest.end());
   return RenderTable({{""}, {""}}, rows);
+}
+
+namespace {
+
+// Counts by verdict, indexed by config::Verdict.
+std::array<size_t, 3> CountVerdicts(const config::ConfigCheck& check) {
+  std::array<size_t, 3> counts{};
+  for (const config::KeyVerdict& k : check.keys) ++counts[static_cast<size_t>(k.verdict)];
+  return counts;
+}
+
+}  // namespace
+
+std::string RenderConfigCheck(const config::ConfigCheck& check) {
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(check.keys.size());
+  for (const config::KeyVerdict& k : check.keys) {
+    rows.push_back({k.path, std::string(config::VerdictName(k.verdict)), k.message});
+  }
+  const std::array<size_t, 3> n = CountVerdicts(check);
+  return RenderTable({{"path"}, {"verdict"}, {"note"}}, rows) +
+         fmt::format("{} honoured, {} ignored (warning), {} rejected\n", n[0], n[1], n[2]);
+}
+
+json ConfigCheckJson(std::string_view file, const config::ConfigCheck& check) {
+  json keys = json::array();
+  for (const config::KeyVerdict& k : check.keys) {
+    json key = {{"path", k.path}, {"verdict", config::VerdictName(k.verdict)}};
+    if (!k.message.empty()) key["message"] = k.message;
+    keys.push_back(std::move(key));
+  }
+  const std::array<size_t, 3> n = CountVerdicts(check);
+  return {{"file", file},
+          {"ok", check.ok},
+          {"summary", {{"honoured", n[0]}, {"ignored", n[1]}, {"rejected", n[2]}}},
+          {"keys", std::move(keys)},
+          {"errors", check.errors},
+          {"warnings", check.warnings}};
 }
 
 }  // namespace fastlease::cli

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "control/config/config_check.h"
 #include "nlohmann/json.hpp"
 
 namespace fastlease::cli {
@@ -53,5 +54,14 @@ absl::StatusOr<std::string> RenderStats(const nlohmann::json& stats);
 // uptimes, last reload, dataplane connection, workers, config epoch, lease
 // events), then every other key flattened as a.b.c.
 absl::StatusOr<std::string> RenderStatus(const nlohmann::json& status);
+
+// `config check`: the table (path, verdict, note) in the report's order, then
+// "N honoured, M ignored (warning), K rejected".
+std::string RenderConfigCheck(const config::ConfigCheck& check);
+
+// `config check --json`: {"file": file, "ok": bool, "summary": {"honoured": N,
+// "ignored": M, "rejected": K}, "keys": [{"path", "verdict", "message"}, ...],
+// "errors": [...], "warnings": [...]}. "message" is left out when empty.
+nlohmann::json ConfigCheckJson(std::string_view file, const config::ConfigCheck& check);
 
 }  // namespace fastlease::cli

@@ -325,6 +325,7 @@ absl::StatusOr<Plan> BuildPlan(const Invocation& inv) {
       return Single(MakeRequest(command, std::move(args)), Output::kRaw);
     }
     case CommandId::kConfig:
+    case CommandId::kConfigCheck:
     case CommandId::kHelp:
     case CommandId::kCompletion:
       break;

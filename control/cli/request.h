@@ -7,7 +7,7 @@
 // A request is Kea's {"command": NAME, "arguments": {...}}; "arguments" is
 // left out when there are none. Config files named on the command line are
 // read here. Errors are kInvalidArgument (usage errors, exit status 2).
-// Not for local commands (help, completion).
+// Not for local commands (help, completion, config check).
 #pragma once
 
 #include <cstdint>

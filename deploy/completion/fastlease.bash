@@ -76,8 +76,9 @@ _fastlease()
         "stats reset") words_="$stats" ;;
         "statistic-get") words_="$stats" ;;
         "statistic-reset") words_="$stats" ;;
-        "config") [[ -z $sub ]] && words_="get test set reload write" ;;
+        "config") [[ -z $sub ]] && words_="get test set reload write check" ;;
         "config test"|"config-test") files=1 ;;
+        "config check") files=1 ;;
         "config set"|"config-set") files=1 ;;
         "config write"|"config-write") files=1 ;;
         "raw") [[ -z $sub ]] && words_="$kea_commands" ;;

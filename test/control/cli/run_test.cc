@@ -402,6 +402,74 @@ TEST_F(RunTest, ConfigTestErrorIsPrinted) {
   EXPECT_EQ(server_.requests[0], json::parse(R"j({"command": "config-test", "arguments": {"Dhcp4": {}}})j"));
 }
 
+// A temporary file holding `text`, removed with the object.
+class TempFile {
+ public:
+  explicit TempFile(const std::string& text) {
+    int fd = mkstemp(name_);
+    EXPECT_GE(fd, 0);
+    EXPECT_EQ(write(fd, text.data(), text.size()), static_cast<ssize_t>(text.size()));
+    close(fd);
+  }
+  ~TempFile() { std::remove(name_); }
+  std::string path() const { return name_; }
+
+ private:
+  char name_[40] = "/tmp/fastlease_cli_checkXXXXXX";
+};
+
+TEST_F(RunTest, ConfigCheckListsEveryKeyLocallyAndExitsOneWhenRejected) {
+  TempFile file(R"j({"Dhcp4": {"valid-lifetime": 4000, "loggers": [], "colour": 1, "subnet4": []}})j");
+  Result r = Call({"config", "check", file.path()});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.out,
+            "path                  verdict   note\n"
+            "Dhcp4                 honoured\n"
+            "Dhcp4/valid-lifetime  honoured\n"
+            "Dhcp4/loggers         ignored   accepted but not honoured yet\n"
+            "Dhcp4/colour          rejected  unknown key\n"
+            "Dhcp4/subnet4         honoured\n"
+            "3 honoured, 1 ignored (warning), 1 rejected\n");
+  EXPECT_EQ(r.err, "");
+  EXPECT_TRUE(server_.requests.empty());
+}
+
+TEST_F(RunTest, ConfigCheckOfALoadableFileExitsZero) {
+  TempFile file("# Kea's comments are read\n{\"Dhcp4\": {\"subnet4\": [], \"ddns-send-updates\": false}}");
+  Result r = Call({"config", "check", file.path()});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\nDhcp4/ddns-send-updates  ignored   accepted but not honoured yet\n"));
+  EXPECT_THAT(r.out, HasSubstr("\n2 honoured, 1 ignored (warning), 0 rejected\n"));
+  EXPECT_TRUE(server_.requests.empty());
+}
+
+TEST_F(RunTest, ConfigCheckJson) {
+  TempFile file(R"j({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "10.0.0.0/8", "pools": [{"pool": "10.0.0.9 - 10.0.0.1"}]}]}})j");
+  Result r = Call({"config", "check", file.path(), "--json"});
+  EXPECT_EQ(r.status, 1);
+  json report = json::parse(r.out);
+  EXPECT_EQ(report["file"], file.path());
+  EXPECT_EQ(report["ok"], false);
+  EXPECT_EQ(report["summary"], json::parse(R"j({"honoured": 5, "ignored": 0, "rejected": 1})j"));
+  EXPECT_EQ(report["keys"][0], json::parse(R"j({"path": "Dhcp4", "verdict": "honoured"})j"));
+  const json& pool = report["keys"].back();
+  EXPECT_EQ(pool["path"], "Dhcp4/subnet4[0]/pools[0]/pool");
+  EXPECT_EQ(pool["verdict"], "rejected");
+  EXPECT_THAT(pool["message"].get<std::string>(), HasSubstr("the first address is above the last"));
+  ASSERT_EQ(report["errors"].size(), 1u);
+  EXPECT_THAT(report["errors"][0].get<std::string>(), HasSubstr(": Dhcp4/subnet4[0]/pools[0]/pool: "));
+  EXPECT_EQ(report["warnings"], json::array());
+}
+
+TEST_F(RunTest, ConfigCheckOfAnUnreadableFileIsAUsageError) {
+  Result r = Call({"config", "check", "/nonexistent/kea.json"});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_THAT(r.err, StartsWith("fastlease: cannot read config file '/nonexistent/kea.json': "));
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(Call({"config", "check"}).status, 2);
+  EXPECT_TRUE(server_.requests.empty());
+}
+
 TEST_F(RunTest, ConfigWriteWithoutText) {
   Answer(R"j({"result": 0, "text": "", "arguments": {"filename": "/etc/f.json", "size": 1234}})j");
   Result r = Call({"config", "write"});
@@ -532,7 +600,8 @@ TEST(CompletionTest, BashCompletesCommandsSubcommandsAndFlags) {
             "lease4-get-all lease4-get-by-hw-address lease4-get-page ");
   EXPECT_EQ(Complete({"fastlease", "con"}), "config config-get config-reload config-set config-test config-write ");
   EXPECT_EQ(Complete({"fastlease", "--"}), "--help --json --socket --timeout --version ");
-  EXPECT_EQ(Complete({"fastlease", "config", ""}), "get reload set test write ");
+  EXPECT_EQ(Complete({"fastlease", "config", ""}), "check get reload set test write ");
+  EXPECT_THAT(Complete({"fastlease", "config", "check", "/etc/host"}), HasSubstr("/etc/hostname"));
   EXPECT_EQ(Complete({"fastlease", "--socket", "/x", "config", "re"}), "reload ");
   EXPECT_EQ(Complete({"fastlease", "stats", "re"}), "reset ");
   EXPECT_EQ(Complete({"fastlease", "stats", "pkt4-ack"}), "pkt4-ack-received pkt4-ack-sent ");
@@ -575,6 +644,7 @@ TEST(BinaryTest, ExitStatuses) {
   EXPECT_EQ(RunBinary("lease4-get 10.0.0.999"), 2);
   EXPECT_EQ(RunBinary("status", "FASTLEASE_SOCKET=/nonexistent/control.sock"), 4);
   EXPECT_EQ(RunBinary("--socket /nonexistent/control.sock status"), 4);
+  EXPECT_EQ(RunBinary("config check /nonexistent/kea.json", "FASTLEASE_SOCKET=/nonexistent/control.sock"), 2);
 }
 
 }  // namespace
