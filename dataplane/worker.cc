@@ -127,6 +127,11 @@ void HandleRequest(WorkerContext& ctx, rte_mbuf* m) {
   rc.src_ip = info.src_ip;
   rc.dst_ip = info.dst_ip;
   rc.now = ctx.now;
+  rc.port = pi;
+  rc.vlan = info.vlan_count == 0
+                ? 0
+                : uint16_t((info.vlan_tags[2] << 8 | info.vlan_tags[3]) & 0x0fff);
+  rc.length = info.payload_len;
   const dhcp4::HandleResult r =
       dhcp4::HandleDhcp4(*ctx.config, *ctx.shard, ctx.msg, rc, frame.subspan(header));
   if (r.outcome == dhcp4::Outcome::kDrop) {

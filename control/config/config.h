@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,14 +34,60 @@ struct Pool {
   uint32_t first = 0;  // inclusive
   uint32_t last = 0;   // inclusive
   std::vector<OptionData> options;
+  std::string client_class;                         // only clients of this class; "" = all
+  std::vector<std::string> require_client_classes;  // evaluated when an address is from here
 };
 
+// Kea's host identifier types, in the order `host-reservation-identifiers` names them.
+enum class HostIdentifier : uint8_t { kHwAddress, kDuid, kCircuitId, kClientId, kFlexId };
+inline constexpr size_t kHostIdentifierCount = 5;
+
 struct Reservation {
-  std::vector<uint8_t> hw_address;  // empty if reserved by client-id
-  std::vector<uint8_t> client_id;   // option 61 bytes as the client sends them; empty if by hw
+  // Exactly one identifier: `identifier_type` says which, `identifier` holds its bytes
+  // (hw-address bytes; client-id = option 61 data; duid = the DUID inside an RFC 4361
+  // client-id; circuit-id = option 82 sub-option 1; flex-id = the identifier
+  // expression's value).
+  HostIdentifier identifier_type = HostIdentifier::kHwAddress;
+  std::vector<uint8_t> identifier;
   uint32_t ip_address = 0;          // 0: reservation without an address (options only)
   std::string hostname;
   std::vector<OptionData> options;
+  std::vector<std::string> client_classes;  // assigned to the client when it matches
+  std::optional<uint32_t> next_server;
+  std::optional<std::string> server_hostname;
+  std::optional<std::string> boot_file_name;
+};
+
+// A `rate-limit` as Kea's limits hook spells it ("10 packets per second"): at most
+// `packets` per `seconds` for each client of the class; packets over it are dropped.
+struct RateLimit {
+  uint32_t packets = 0;  // 0: no limit
+  uint32_t seconds = 1;
+};
+
+// A Kea client class (`Dhcp4/client-classes[i]`), in definition order.
+struct ClientClass {
+  std::string name;
+  std::string test;  // Kea expression; empty: assigned only by reservations or `member`
+  bool only_if_required = false;  // evaluated only when required by a pool/subnet/network
+  std::vector<OptionData> options;
+  std::optional<uint32_t> next_server;
+  std::optional<std::string> server_hostname;
+  std::optional<std::string> boot_file_name;
+  std::optional<uint32_t> valid_lifetime;
+  std::optional<uint32_t> min_valid_lifetime;
+  std::optional<uint32_t> max_valid_lifetime;
+  RateLimit rate_limit;
+};
+
+// A Kea shared network: several subnets on one link. Its subnets are in
+// Dhcp4Config::subnets with `shared_network` set to its index.
+struct SharedNetwork4 {
+  std::string name;
+  std::string interface;
+  std::vector<uint32_t> relay_addresses;
+  std::string client_class;
+  std::vector<std::string> require_client_classes;
 };
 
 struct Subnet4 {
@@ -49,9 +96,25 @@ struct Subnet4 {
   uint8_t prefix_len = 0;
   uint32_t mask = 0;
   std::vector<Pool> pools;
-  std::vector<OptionData> options;  // subnet-level; global options merged in (subnet wins)
+  // Subnet-level options with its shared network's merged in (subnet wins). Class
+  // and global options are not merged: they rank below (Dhcp4Config::options).
+  std::vector<OptionData> options;
   std::vector<Reservation> reservations;
-  std::vector<uint32_t> relay_addresses;  // Kea `relay.ip-addresses`
+  std::vector<uint32_t> relay_addresses;  // Kea `relay.ip-addresses` (own or the network's)
+  std::string interface;  // receiving port name ("veth0", "veth0.100" for VLAN 100); "" = any
+  int32_t shared_network = -1;  // index into Dhcp4Config::shared_networks; -1 = none
+  std::string client_class;     // only clients of this class (own or the network's)
+  std::vector<std::string> require_client_classes;  // the network's first, then own
+  std::string server_hostname;  // sname
+  std::string boot_file_name;   // file
+  bool reservations_global = false;
+  bool reservations_in_subnet = true;
+  bool reservations_out_of_pool = false;
+  // Lease caching: a renewal within cache_threshold × valid of the lease's start
+  // is answered with the remaining lifetime and no store write. 0 = off.
+  double cache_threshold = 0.0;
+  uint32_t cache_max_age = 0;  // seconds; 0 = no cap
+  bool store_extended_info = false;
   // Lifetimes, after inheritance from the global level (seconds).
   uint32_t valid_lifetime = 7200;
   uint32_t min_valid_lifetime = 7200;
@@ -81,12 +144,24 @@ struct LeaseDatabase {
 
 struct Dhcp4Config {
   std::vector<Subnet4> subnets;  // in config order
+  std::vector<SharedNetwork4> shared_networks;
+  std::vector<ClientClass> client_classes;  // in definition order
+  std::vector<OptionData> options;          // global option-data
+  std::vector<Reservation> reservations;    // global reservations
+  // Kea `host-reservation-identifiers`: which identifiers are looked up, in order.
+  std::vector<HostIdentifier> host_reservation_identifiers = {
+      HostIdentifier::kHwAddress, HostIdentifier::kDuid, HostIdentifier::kCircuitId,
+      HostIdentifier::kClientId};
+  // The flex-id identifier expression (Kea's flex_id hook `identifier-expression`).
+  std::string flex_id_expression;
   LeaseDatabase lease_database;
   uint32_t decline_probation_period = 86400;
   uint32_t offer_lifetime = 10;          // ours: offers hold an address this long
   uint32_t hold_reclaimed_time = 3600;   // affinity: expired leases remembered this long
   uint32_t max_reclaim_leases = 100;     // leases examined per expiry slice
   bool echo_client_id = true;            // RFC 6842
+  // BOOTP clients (RFC 951/1542) are served: Kea's libdhcp_bootp.so in hooks-libraries.
+  bool bootp = false;
 };
 
 struct Port {

@@ -71,6 +71,10 @@ void Dhcp4Builder::StartReply(const Dhcp4Message& request, MessageType type, uin
   std::memcpy(o + 28, chaddr, kChaddrSize);
   std::memset(o + kSnameOffset, 0, kSnameSize + kFileSize);
   Store32(o + kHeaderSize, kMagicCookie);
+  if (type == MessageType::kNone) {  // a BOOTP reply carries no message type
+    pos_ = kOptionsOffset;
+    return;
+  }
   o[kOptionsOffset] = opt::kMessageType;
   o[kOptionsOffset + 1] = 1;
   o[kOptionsOffset + 2] = static_cast<uint8_t>(type);
@@ -79,6 +83,12 @@ void Dhcp4Builder::StartReply(const Dhcp4Message& request, MessageType type, uin
 
 void Dhcp4Builder::SetFlags(uint16_t flags) {
   if (ok_) Store16(out_ + 10, flags);
+}
+
+void Dhcp4Builder::SetFixedFields(std::string_view sname, std::string_view file) {
+  if (!ok_) return;
+  std::memcpy(out_ + kSnameOffset, sname.data(), std::min(sname.size(), kSnameSize - 1));
+  std::memcpy(out_ + kFileOffset, file.data(), std::min(file.size(), kFileSize - 1));
 }
 
 bool Dhcp4Builder::AddOption(uint8_t code, std::span<const uint8_t> data) {

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
 
 #include "dataplane/dhcp4/message.h"
 #include "dataplane/dhcp4/options.h"
@@ -36,11 +37,14 @@ class Dhcp4Builder {
 
   // Writes the BOOTREPLY header: xid, flags, giaddr, htype, hlen, chaddr and
   // hops copied from `request`; ciaddr copied for ACKs of RENEW/REBIND/INFORM
-  // (caller passes it); sname and file zeroed; cookie; option 53.
+  // (caller passes it); sname and file zeroed; cookie; option 53 (none when
+  // `type` is kNone: a BOOTP reply).
   void StartReply(const Dhcp4Message& request, MessageType type, uint32_t ciaddr,
                   uint32_t yiaddr, uint32_t siaddr);
   // Overrides the flags field (a NAK through a relay sets the broadcast bit).
   void SetFlags(uint16_t flags);
+  // Writes the `sname` and `file` header fields (truncated to leave a NUL).
+  void SetFixedFields(std::string_view sname, std::string_view file);
 
   // Adds an option; data longer than 255 bytes is split. False if it did not fit
   // (nothing written).

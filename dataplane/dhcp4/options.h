@@ -80,6 +80,10 @@ inline constexpr uint8_t kSubnetSelection = 118;
 inline constexpr uint8_t kDomainSearch = 119;
 inline constexpr uint8_t kClasslessStaticRoute = 121;
 inline constexpr uint8_t kEnd = 255;
+// Option 82 sub-options (RFC 3046, RFC 3527).
+inline constexpr uint8_t kRaiCircuitId = 1;
+inline constexpr uint8_t kRaiRemoteId = 2;
+inline constexpr uint8_t kRaiLinkSelection = 5;
 }  // namespace opt
 
 // Option 52 values.

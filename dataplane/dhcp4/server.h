@@ -28,7 +28,6 @@ namespace fastlease::dhcp4 {
 // Why the server logic answered nothing. One table: enum, names, counters.
 #define FASTLEASE_DHCP4_DROP_REASONS(X)                                                 \
   X(kNotRequest, "not_bootrequest")          /* op != BOOTREQUEST */                    \
-  X(kNoMessageType, "no_message_type")       /* BOOTP, not DHCP */                      \
   X(kUnexpectedType, "unexpected_type")      /* OFFER/ACK/NAK sent to a server */       \
   X(kNoSubnet, "no_subnet")                  /* no subnet for giaddr/ciaddr/interface */ \
   X(kPoolExhausted, "pool_exhausted")        /* no free address in the subnet */        \
@@ -38,7 +37,10 @@ namespace fastlease::dhcp4 {
   X(kNoLease, "no_lease")                    /* RELEASE/DECLINE of an address not held */ \
   X(kChangeRingFull, "change_ring_full")     /* persister behind: back-pressure */     \
   X(kReplyTooLarge, "reply_too_large")       /* reply buffer could not hold the header */ \
-  X(kShardFull, "shard_full")                /* no lease slot could be had */
+  X(kShardFull, "shard_full")                /* no lease slot could be had */          \
+  X(kDropClass, "drop_class")                /* the client is in the DROP class */      \
+  X(kRateLimited, "rate_limited")            /* over its class's rate-limit */          \
+  X(kBootpDisabled, "bootp_disabled")        /* BOOTP request, BOOTP not enabled */
 
 enum class DropReason : uint8_t {
 #define FASTLEASE_X(name, str) name,
@@ -54,6 +56,9 @@ struct RequestContext {
   uint32_t src_ip = 0;
   uint32_t dst_ip = 0;         // 255.255.255.255 or a subnet broadcast when broadcast
   uint32_t now = 0;            // seconds since the Unix epoch
+  uint16_t port = 0;           // receiving port index (subnet `interface`, pkt.iface)
+  uint16_t vlan = 0;           // outer 802.1Q VLAN id; 0 untagged
+  uint32_t length = 0;         // DHCP payload bytes (pkt.len)
 };
 
 // Where the reply goes (RFC 2131 §4.1). Host byte order.

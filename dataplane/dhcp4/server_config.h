@@ -2,13 +2,20 @@
 //
 // Immutable once built; shared by every worker through a shared_ptr that is
 // swapped between bursts on reload. Lookups used per packet (subnet by address,
-// options by code, reservations by identifier) are arrays, sorted vectors or
-// hash maps with heterogeneous lookup: none allocates.
+// interface or relay, options by code, reservations by identifier, classes by
+// index) are arrays, sorted vectors or hash maps with heterogeneous lookup: none
+// allocates.
+//
+// Policy as Kea 2.2 applies it (docs/policy.md has the order of every step):
+// classes are evaluated in definition order; option data is looked up
+// reservation → pool → subnet (with its shared network) → classes in the order
+// the client got them → global, the first level that has the code winning.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,13 +23,15 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
 #include "control/config/config.h"
+#include "dataplane/dhcp4/classify/class_set.h"
+#include "dataplane/dhcp4/classify/expression.h"
 #include "leasedb/address_pool.h"
 
 namespace fastlease::dhcp4 {
 
-// Options applicable to a reply, resolved by code (one level: reservation, pool,
-// subnet and global already merged, the most specific winning).
+// The options one level of the configuration defines, by code.
 class OptionSet {
  public:
   void Add(const config::OptionData& o);  // replaces an option with the same code
@@ -31,20 +40,49 @@ class OptionSet {
     return i == 0 ? nullptr : &options_[i - 1];
   }
   const std::vector<config::OptionData>& all() const { return options_; }
+  bool empty() const { return options_.empty(); }
 
  private:
   std::array<uint16_t, 256> index_{};
   std::vector<config::OptionData> options_;
 };
 
+// A class index, or kNoClass for "no guard".
+inline constexpr uint16_t kNoClass = 0xffff;
+
 struct CompiledPool {
   std::shared_ptr<leasedb::AddressPool> pool;
-  OptionSet options;  // subnet + pool
+  OptionSet options;                      // the pool's own
+  uint16_t client_class = kNoClass;       // guard: only clients in this class
+  std::vector<uint16_t> require_classes;  // evaluated for an address from this pool
+
+  bool Allows(const classify::ClassSet& c) const {
+    return client_class == kNoClass || c.Has(client_class);
+  }
 };
 
 struct CompiledReservation {
   const config::Reservation* reservation;
-  OptionSet options;  // subnet + reservation
+  OptionSet options;               // the reservation's own
+  std::vector<uint16_t> classes;   // client-classes, resolved
+};
+
+// Reservations of one scope (a subnet, or the global list) by identifier: the key is
+// the identifier type byte followed by the identifier bytes.
+class ReservationIndex {
+ public:
+  void Add(std::unique_ptr<CompiledReservation> r);
+  const CompiledReservation* Find(config::HostIdentifier type,
+                                  std::span<const uint8_t> id) const;
+  bool empty() const { return by_id_.empty(); }
+  // Bit i set when some reservation uses HostIdentifier(i).
+  uint8_t types() const { return types_; }
+  const std::vector<std::unique_ptr<CompiledReservation>>& all() const { return all_; }
+
+ private:
+  absl::flat_hash_map<std::string, const CompiledReservation*> by_id_;
+  std::vector<std::unique_ptr<CompiledReservation>> all_;
+  uint8_t types_ = 0;
 };
 
 struct CompiledSubnet {
@@ -54,22 +92,37 @@ struct CompiledSubnet {
   uint32_t mask;
   uint32_t broadcast;
   std::vector<CompiledPool> pools;
-  OptionSet options;  // subnet + global
+  OptionSet options;  // the subnet's own with its shared network's
   uint32_t server_id;  // option 54 configured for the subnet, else 0 (use the port's)
-  // Reservations by hw-address bytes and by client-id bytes.
-  absl::flat_hash_map<std::string, CompiledReservation*> by_hw;
-  absl::flat_hash_map<std::string, CompiledReservation*> by_client_id;
-  std::vector<std::unique_ptr<CompiledReservation>> reservations;
+  uint16_t client_class = kNoClass;
+  std::vector<uint16_t> require_classes;  // the network's, then the subnet's
+  ReservationIndex reservations;
+  // The subnets of this subnet's shared network in config order (this one
+  // included); empty when it is in none.
+  std::vector<const CompiledSubnet*> network;
 
   bool Contains(uint32_t a) const { return (a & mask) == prefix; }
+  bool Allows(const classify::ClassSet& c) const {
+    return client_class == kNoClass || c.Has(client_class);
+  }
   const CompiledPool* PoolFor(uint32_t a) const;
-  const CompiledReservation* FindReservation(std::span<const uint8_t> hw,
-                                             std::span<const uint8_t> client_id) const;
+};
+
+struct CompiledClass {
+  std::string name;
+  const config::ClientClass* config = nullptr;  // null: a built-in or a name only used
+  std::optional<classify::Expression> test;     // null: assigned, never evaluated
+  bool only_if_required = false;
+  bool after_host_lookup = false;  // depends on KNOWN/UNKNOWN, directly or via member()
+  OptionSet options;
 };
 
 class ServerConfig {
  public:
-  ServerConfig(const config::Config& config, leasedb::PoolRegistry& pools);
+  // Compiles; errors (a class test that does not parse, ...) name the file and the
+  // JSON path like the config loader's.
+  static absl::StatusOr<std::unique_ptr<ServerConfig>> Compile(const config::Config& config,
+                                                                leasedb::PoolRegistry& pools);
 
   const config::Config& config() const { return config_; }
   const config::Dhcp4Config& dhcp4() const { return config_.dhcp4; }
@@ -80,16 +133,52 @@ class ServerConfig {
   // `as_relay`), else nullptr.
   const CompiledSubnet* SubnetFor(uint32_t a, bool as_relay = false) const;
   const CompiledSubnet* SubnetById(uint32_t id) const;
+  // The first subnet whose `interface` is the receiving port's name (with ".<vlan>"
+  // when the request came tagged), else nullptr.
+  const CompiledSubnet* SubnetForInterface(uint16_t port, uint16_t vlan) const;
+  // The receiving interface's name as expressions see it (pkt.iface), written into
+  // `buf`; "" for an unknown port.
+  std::string_view InterfaceName(uint16_t port, uint16_t vlan, std::span<char, 40> buf) const;
   // The pool holding `a` in any subnet, else nullptr.
   const CompiledPool* PoolFor(uint32_t a) const;
   bool IsReserved(uint32_t a) const { return reserved_.contains(a); }
   std::span<const CompiledSubnet> subnets() const { return subnets_; }
 
+  // Classes, indexed by class index (built-ins first).
+  std::span<const CompiledClass> classes() const { return classes_; }
+  // Classes evaluated before the host lookup / after it, in definition order.
+  std::span<const uint16_t> early_classes() const { return early_; }
+  std::span<const uint16_t> late_classes() const { return late_; }
+  bool has_drop_class() const { return has_drop_; }
+  const ReservationIndex& global_reservations() const { return global_reservations_; }
+  // Identifier types some reservation (global or in a subnet) uses; bit per HostIdentifier.
+  uint8_t reservation_types() const { return reservation_types_; }
+  const std::optional<classify::Expression>& flex_id() const { return flex_id_; }
+  const OptionSet& global_options() const { return global_options_; }
+
  private:
+  explicit ServerConfig(const config::Config& config) : config_(config) {}
+  absl::Status Build(leasedb::PoolRegistry& pools);
+  absl::Status CompileClasses();
+  uint16_t ClassIndex(const std::string& name);  // adds a name-only class if unknown
+  std::vector<uint16_t> ClassIndices(const std::vector<std::string>& names);
+
   config::Config config_;
   std::vector<CompiledSubnet> subnets_;   // sorted by prefix
   bool overlapping_ = false;              // then SubnetFor scans linearly
   absl::flat_hash_set<uint32_t> reserved_;
+  std::vector<CompiledClass> classes_;
+  absl::flat_hash_map<std::string, uint16_t> class_index_;
+  std::vector<uint16_t> early_;
+  std::vector<uint16_t> late_;
+  bool has_drop_ = false;
+  ReservationIndex global_reservations_;
+  uint8_t reservation_types_ = 0;
+  std::optional<classify::Expression> flex_id_;
+  OptionSet global_options_;
+  std::vector<std::string> port_names_;
+  // (port << 16 | vlan) -> subnet, for subnets with an `interface`.
+  absl::flat_hash_map<uint32_t, const CompiledSubnet*> by_interface_;
 };
 
 }  // namespace fastlease::dhcp4

@@ -208,8 +208,10 @@ TEST(ConfigTest, FullConfigOptionWireBytesAndMerge) {
   Config c = MustParse(kFullConfig);
   ASSERT_THAT(c.dhcp4.subnets, SizeIs(2));
   const std::vector<OptionData>& o = c.dhcp4.subnets[0].options;
-  // Subnet's own 9 options, then the globals it does not override (6, 15, 42; not 3).
-  ASSERT_THAT(o, SizeIs(12));
+  // The subnet's own 9 options; the global ones stay global (Dhcp4Config::options),
+  // looked up after the subnet's and the client's classes'.
+  ASSERT_THAT(o, SizeIs(9));
+  const std::vector<OptionData>& g = c.dhcp4.options;
   EXPECT_EQ(o[0].code, 3);
   EXPECT_THAT(o[0].data, ElementsAre(192, 0, 2, 1));  // subnet routers beat the global
   EXPECT_THAT(FindOption(o, 119)->data,
@@ -222,12 +224,12 @@ TEST(ConfigTest, FullConfigOptionWireBytesAndMerge) {
   EXPECT_THAT(FindOption(o, 43)->data, ElementsAre(1, 2, 3));
   EXPECT_THAT(FindOption(o, 54)->data, ElementsAre(192, 0, 2, 2));
   EXPECT_THAT(FindOption(o, 224)->data, ElementsAre(0xca, 0xfe));
-  EXPECT_THAT(FindOption(o, 6)->data, ElementsAre(192, 0, 2, 53, 192, 0, 2, 54));
-  EXPECT_THAT(FindOption(o, 15)->data,
+  EXPECT_THAT(FindOption(g, 6)->data, ElementsAre(192, 0, 2, 53, 192, 0, 2, 54));
+  EXPECT_THAT(FindOption(g, 15)->data,
               ElementsAre('e', 'x', 'a', 'm', 'p', 'l', 'e', '.', 'n', 'e', 't'));
-  ASSERT_NE(FindOption(o, 42), nullptr);
-  EXPECT_TRUE(FindOption(o, 42)->always_send);
-  EXPECT_FALSE(FindOption(o, 6)->always_send);
+  ASSERT_NE(FindOption(g, 42), nullptr);
+  EXPECT_TRUE(FindOption(g, 42)->always_send);
+  EXPECT_FALSE(FindOption(g, 6)->always_send);
 }
 
 TEST(ConfigTest, FullConfigSecondSubnetOverrides) {
@@ -254,13 +256,14 @@ TEST(ConfigTest, FullConfigSecondSubnetOverrides) {
   EXPECT_EQ(s.pools[0].last, Ip(198, 51, 100, 20));
   EXPECT_THAT(s.reservations, IsEmpty());
   EXPECT_THAT(s.relay_addresses, IsEmpty());
-  // Own DNS replaces the global one; global 15, 3, 42 are merged in after it.
-  ASSERT_THAT(s.options, SizeIs(4));
+  // The subnet keeps its own options; global ones stay at the global level (the
+  // server looks them up after the subnet's and the client's classes').
+  ASSERT_THAT(s.options, SizeIs(1));
   EXPECT_EQ(s.options[0].code, 6);
   EXPECT_THAT(s.options[0].data, ElementsAre(198, 51, 100, 53));
-  EXPECT_THAT(FindOption(s.options, 3)->data, ElementsAre(10, 255, 255, 254));
-  EXPECT_NE(FindOption(s.options, 15), nullptr);
-  EXPECT_NE(FindOption(s.options, 42), nullptr);
+  EXPECT_THAT(FindOption(c.dhcp4.options, 3)->data, ElementsAre(10, 255, 255, 254));
+  EXPECT_NE(FindOption(c.dhcp4.options, 15), nullptr);
+  EXPECT_NE(FindOption(c.dhcp4.options, 42), nullptr);
 }
 
 TEST(ConfigTest, FullConfigReservations) {
@@ -268,16 +271,16 @@ TEST(ConfigTest, FullConfigReservations) {
   ASSERT_THAT(c.dhcp4.subnets, SizeIs(2));
   const std::vector<Reservation>& r = c.dhcp4.subnets[0].reservations;
   ASSERT_THAT(r, SizeIs(3));
-  EXPECT_THAT(r[0].hw_address, ElementsAre(0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff));
-  EXPECT_THAT(r[0].client_id, IsEmpty());
+  EXPECT_EQ(r[0].identifier_type, HostIdentifier::kHwAddress);
+  EXPECT_THAT(r[0].identifier, ElementsAre(0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff));
   EXPECT_EQ(r[0].ip_address, Ip(192, 0, 2, 20));
   EXPECT_EQ(r[0].hostname, "cpe-1");
   ASSERT_THAT(r[0].options, SizeIs(1));
   EXPECT_EQ(r[0].options[0].code, 12);
   EXPECT_EQ(std::string(r[0].options[0].data.begin(), r[0].options[0].data.end()),
             "cpe-1.example.net");
-  EXPECT_THAT(r[1].hw_address, IsEmpty());
-  EXPECT_THAT(r[1].client_id, ElementsAre(0x01, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66));
+  EXPECT_EQ(r[1].identifier_type, HostIdentifier::kClientId);
+  EXPECT_THAT(r[1].identifier, ElementsAre(0x01, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66));
   EXPECT_EQ(r[1].ip_address, Ip(192, 0, 2, 21));
   EXPECT_EQ(r[2].ip_address, 0u);  // options-only reservation
 }
@@ -391,7 +394,7 @@ TEST(ConfigTest, MinAndMaxDefaultToTheEffectiveValidLifetime) {
 TEST(ConfigTest, ReservationByQuotedClientIdText) {
   Config c = MustParse(WithSubnet(R"("reservations": [{"client-id": "'abc'"}])"));
   ASSERT_THAT(c.dhcp4.subnets, SizeIs(1));
-  EXPECT_THAT(c.dhcp4.subnets[0].reservations[0].client_id, ElementsAre('a', 'b', 'c'));
+  EXPECT_THAT(c.dhcp4.subnets[0].reservations[0].identifier, ElementsAre('a', 'b', 'c'));
 }
 
 TEST(ConfigTest, KeaCommentsAreAccepted) {
@@ -462,8 +465,30 @@ std::vector<ErrorCase> ErrorCases() {
       {"TopLevelNotObject", R"([1, 2])", "(top level)", "expected an object, got array"},
       {"Dhcp4UnknownKey", R"({"Dhcp4": {"valid-lifetme": 5}})", "Dhcp4/valid-lifetme",
        "unknown key"},
-      {"SharedNetworksNotEmpty", R"({"Dhcp4": {"shared-networks": [{"name": "a"}]}})",
-       "Dhcp4/shared-networks", "not supported yet"},
+      {"SharedNetworkWithoutName", R"({"Dhcp4": {"shared-networks": [{"subnet4": []}]}})",
+       "Dhcp4/shared-networks[0]/name", "missing required key"},
+      {"SharedNetworkNameTwice",
+       R"({"Dhcp4": {"shared-networks": [{"name": "a"}, {"name": "a"}]}})",
+       "Dhcp4/shared-networks[1]/name", "'a' is already used by Dhcp4/shared-networks[0]"},
+      {"ClassTestDoesNotParse",
+       R"({"Dhcp4": {"client-classes": [{"name": "a", "test": "option[60].text =="}]}})",
+       "Dhcp4/client-classes[0]/test", "at "},
+      {"ClassTestUsesALaterClass",
+       R"({"Dhcp4": {"client-classes": [{"name": "a", "test": "member('b') "}, {"name": "b"}]}})",
+       "Dhcp4/client-classes[0]/test", "'b'"},
+      {"ClassDefinedTwice",
+       R"({"Dhcp4": {"client-classes": [{"name": "a"}, {"name": "a"}]}})",
+       "Dhcp4/client-classes[1]/name", "already defined at Dhcp4/client-classes[0]"},
+      {"RateLimitMalformed",
+       R"({"Dhcp4": {"hooks-libraries": [{"library": "libdhcp_limits.so"}], "client-classes":
+           [{"name": "a", "user-context": {"limits": {"rate-limit": "fast"}}}]}})",
+       "Dhcp4/client-classes[0]/user-context/limits/rate-limit", "'fast' is not"},
+      {"ReservationModeWithFlags",
+       R"({"Dhcp4": {"reservation-mode": "all", "reservations-global": true}})",
+       "Dhcp4/reservation-mode", "cannot be combined"},
+      {"FlexIdWithoutHook",
+       R"({"Dhcp4": {"host-reservation-identifiers": ["flex-id"]}})",
+       "Dhcp4/host-reservation-identifiers", "libdhcp_flex_id.so"},
       // Subnets.
       {"SubnetHostBits", R"({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "192.0.2.1/24"}]}})",
        s0 + "/subnet", "host bits set; the network is 192.0.2.0/24"},
@@ -570,9 +595,9 @@ std::vector<ErrorCase> ErrorCases() {
       // Reservations.
       {"ReservationBothIdentifiers",
        WithSubnet(R"("reservations": [{"hw-address": "02:00:00:00:00:01", "client-id": "01:02"}])"),
-       s0 + "/reservations[0]", "exactly one of hw-address or client-id"},
+       s0 + "/reservations[0]", "exactly one of hw-address, duid, circuit-id, client-id or flex-id"},
       {"ReservationNoIdentifier", WithSubnet(R"("reservations": [{"ip-address": "192.0.2.5"}])"),
-       s0 + "/reservations[0]", "exactly one of hw-address or client-id"},
+       s0 + "/reservations[0]", "exactly one of hw-address, duid, circuit-id, client-id or flex-id"},
       {"ReservationOutsideSubnet",
        WithSubnet(
            R"("reservations": [{"hw-address": "02:00:00:00:00:01", "ip-address": "10.0.0.5"}])"),
@@ -598,9 +623,9 @@ std::vector<ErrorCase> ErrorCases() {
        s0 + "/reservations[0]/hw-address", "not hex"},
       {"ReservationShortClientId", WithSubnet(R"("reservations": [{"client-id": "01"}])"),
        s0 + "/reservations[0]/client-id", "2 to 255 bytes"},
-      {"ReservationDuid",
-       WithSubnet(R"("reservations": [{"hw-address": "02:00:00:00:00:01", "duid": "01:02"}])"),
-       s0 + "/reservations[0]/duid", "identifier type is not supported"},
+      {"ReservationCircuitIdTwice",
+       WithSubnet(R"("reservations": [{"circuit-id": "'a'"}, {"circuit-id": "61"}])"),
+       s0 + "/reservations[1]/circuit-id", "already reserved at " + s0 + "/reservations[0]/circuit-id"},
       {"ReservationUnknownKey",
        WithSubnet(
            R"("reservations": [{"hw-address": "02:00:00:00:00:01", "ipaddress": "192.0.2.5"}])"),
@@ -770,24 +795,9 @@ std::vector<std::string> WarningsOf(const std::string& text) {
 }
 
 TEST(ConfigWarningTest, EveryGlobalNotHonouredKeyWarnsWithItsPath) {
-  const std::vector<std::string> keys = {"interfaces-config",
-                                         "loggers",
-                                         "hooks-libraries",
-                                         "dhcp-ddns",
-                                         "ddns-send-updates",
-                                         "ddns-qualifying-suffix",
-                                         "client-classes",
-                                         "host-reservation-identifiers",
-                                         "reservation-mode",
-                                         "reservations-global",
-                                         "reservations-in-subnet",
-                                         "reservations-out-of-pool",
-                                         "multi-threading",
-                                         "sanity-checks",
-                                         "server-tag",
-                                         "boot-file-name",
-                                         "server-hostname",
-                                         "store-extended-info",
+  const std::vector<std::string> keys = {"interfaces-config", "loggers",       "dhcp-ddns",
+                                         "ddns-send-updates", "ddns-qualifying-suffix",
+                                         "multi-threading",   "sanity-checks", "server-tag",
                                          "dhcp4o6-port"};
   for (const std::string& key : keys) {
     std::vector<std::string> w = WarningsOf(absl::StrCat(R"({"Dhcp4": {")", key, R"(": {}}})"));
@@ -798,10 +808,8 @@ TEST(ConfigWarningTest, EveryGlobalNotHonouredKeyWarnsWithItsPath) {
 }
 
 TEST(ConfigWarningTest, EverySubnetNotHonouredKeyWarnsWithItsPath) {
-  const std::vector<std::string> keys = {
-      "interface",           "client-class",      "require-client-classes",  "4o6-interface",
-      "4o6-interface-id",    "4o6-subnet",        "boot-file-name",          "server-hostname",
-      "store-extended-info", "ddns-send-updates", "reservations-out-of-pool"};
+  const std::vector<std::string> keys = {"4o6-interface", "4o6-interface-id", "4o6-subnet",
+                                         "ddns-send-updates"};
   for (const std::string& key : keys) {
     std::vector<std::string> w = WarningsOf(WithSubnet(absl::StrCat("\"", key, "\": \"x\"")));
     EXPECT_THAT(w, ElementsAre(absl::StrCat("test.json: Dhcp4/subnet4[0]/", key,
@@ -817,13 +825,12 @@ TEST(ConfigWarningTest, NestedNotHonouredKeysWarnWithTheirPaths) {
       "expired-leases-processing": {"reclaim-timer-wait-time": 10,
         "flush-reclaimed-timer-wait-time": 25, "max-reclaim-time": 250,
         "unwarned-reclaim-cycles": 5},
-      "subnet4": [{"id": 1, "subnet": "192.0.2.0/24",
+      "subnet4": [{"id": 1, "subnet": "192.0.2.0/24", "store-extended-info": true,
         "pools": [{"pool": "192.0.2.10 - 192.0.2.20", "client-class": "x"}],
         "reservations": [{"hw-address": "02:00:00:00:00:01", "client-classes": ["x"]}]}]}})");
   const std::string nh = ": accepted but not honoured yet";
   EXPECT_THAT(w,
               testing::UnorderedElementsAre(
-                  "test.json: Dhcp4/shared-networks" + nh,
                   "test.json: Dhcp4/lease-database/type: 'memfile' accepted; leases are kept "
                   "in RocksDB instead",
                   "test.json: Dhcp4/lease-database/persist" + nh,
@@ -832,8 +839,7 @@ TEST(ConfigWarningTest, NestedNotHonouredKeysWarnWithTheirPaths) {
                   "test.json: Dhcp4/expired-leases-processing/flush-reclaimed-timer-wait-time" + nh,
                   "test.json: Dhcp4/expired-leases-processing/max-reclaim-time" + nh,
                   "test.json: Dhcp4/expired-leases-processing/unwarned-reclaim-cycles" + nh,
-                  "test.json: Dhcp4/subnet4[0]/pools[0]/client-class" + nh,
-                  "test.json: Dhcp4/subnet4[0]/reservations[0]/client-classes" + nh));
+                  "test.json: Dhcp4/subnet4[0]/store-extended-info" + nh));
 }
 
 TEST(ConfigWarningTest, CommentAndUserContextAreSilentEverywhere) {
@@ -888,8 +894,8 @@ TEST(ConfigFileTest, ExampleConfigParsesCleanly) {
   EXPECT_EQ(s.pools[0].first, Ip(192, 0, 2, 100));
   EXPECT_EQ(s.pools[0].last, Ip(192, 0, 2, 199));
   EXPECT_THAT(FindOption(s.options, 3)->data, ElementsAre(192, 0, 2, 1));
-  EXPECT_NE(FindOption(s.options, 6), nullptr);
-  EXPECT_NE(FindOption(s.options, 15), nullptr);
+  EXPECT_NE(FindOption(c->dhcp4.options, 6), nullptr);
+  EXPECT_NE(FindOption(c->dhcp4.options, 15), nullptr);
   ASSERT_THAT(s.reservations, SizeIs(1));
   EXPECT_EQ(s.reservations[0].ip_address, Ip(192, 0, 2, 42));
   EXPECT_EQ(c->dhcp4.lease_database.durability, Durability::kFsync);

@@ -76,6 +76,62 @@ NetworkParams ReadNetworkParams(const Json& node, absl::string_view path, Scope 
   ReadKey(node, "authoritative", path, scope, p.authoritative, boolean);
   ReadKey(node, "next-server", path, scope, p.next_server,
           [&d](const Json& n, const std::string& at) { return ReadIpv4(n, at, d); });
+  auto fixed_field = [&d](size_t max) {
+    return [&d, max](const Json& n, const std::string& at) -> std::optional<std::string> {
+      std::optional<std::string> v = ReadString(n, at, d);
+      if (v && v->size() > max) {
+        d.Error(at, absl::StrCat("longer than the ", max, "-byte BOOTP field"));
+        return std::nullopt;
+      }
+      return v;
+    };
+  };
+  ReadKey(node, "server-hostname", path, scope, p.server_hostname, fixed_field(63));
+  ReadKey(node, "boot-file-name", path, scope, p.boot_file_name, fixed_field(127));
+  ReadKey(node, "reservations-global", path, scope, p.reservations_global, boolean);
+  ReadKey(node, "reservations-in-subnet", path, scope, p.reservations_in_subnet, boolean);
+  ReadKey(node, "reservations-out-of-pool", path, scope, p.reservations_out_of_pool, boolean);
+  // Kea's older `reservation-mode` sets the three flags; mixing both is an error there too.
+  if (const Json* n = Find(node, "reservation-mode")) {
+    const std::string at = Child(path, "reservation-mode");
+    if (p.reservations_global || p.reservations_in_subnet || p.reservations_out_of_pool) {
+      d.Error(at, "cannot be combined with reservations-global, -in-subnet or -out-of-pool");
+    } else if (std::optional<std::string> mode = ReadString(*n, at, d)) {
+      auto set = [&](bool global, bool in_subnet, bool out_of_pool) {
+        p.reservations_global = Sourced<bool>{global, scope, at};
+        p.reservations_in_subnet = Sourced<bool>{in_subnet, scope, at};
+        p.reservations_out_of_pool = Sourced<bool>{out_of_pool, scope, at};
+      };
+      if (*mode == "all") {
+        set(false, true, false);
+      } else if (*mode == "out-of-pool") {
+        set(false, true, true);
+      } else if (*mode == "global") {
+        set(true, false, false);
+      } else if (*mode == "disabled") {
+        set(false, false, false);
+      } else {
+        d.Error(at, absl::StrCat("'", *mode,
+                                 "' is not one of \"all\", \"out-of-pool\", \"global\", \"disabled\""));
+      }
+    }
+  }
+  ReadKey(node, "cache-threshold", path, scope, p.cache_threshold,
+          [&d](const Json& n, const std::string& at) -> std::optional<double> {
+            std::optional<double> v = ReadDouble(n, at, d);
+            if (v && !(*v > 0.0 && *v < 1.0)) {
+              d.Error(at, absl::StrCat(*v, " must be greater than 0 and less than 1"));
+              return std::nullopt;
+            }
+            return v;
+          });
+  ReadKey(node, "cache-max-age", path, scope, p.cache_max_age,
+          [&d](const Json& n, const std::string& at) { return ReadUint32(n, at, d); });
+  ReadKey(node, "store-extended-info", path, scope, p.store_extended_info, boolean);
+  if (p.store_extended_info && p.store_extended_info->value) {
+    // The 64-byte lease slot has no room for the relay's options yet.
+    d.NotHonoured(p.store_extended_info->path);
+  }
   return p;
 }
 
@@ -92,6 +148,14 @@ NetworkParams Inherit(const NetworkParams& own, const NetworkParams& parent) {
   p.match_client_id = Pick(own.match_client_id, parent.match_client_id);
   p.authoritative = Pick(own.authoritative, parent.authoritative);
   p.next_server = Pick(own.next_server, parent.next_server);
+  p.server_hostname = Pick(own.server_hostname, parent.server_hostname);
+  p.boot_file_name = Pick(own.boot_file_name, parent.boot_file_name);
+  p.reservations_global = Pick(own.reservations_global, parent.reservations_global);
+  p.reservations_in_subnet = Pick(own.reservations_in_subnet, parent.reservations_in_subnet);
+  p.reservations_out_of_pool = Pick(own.reservations_out_of_pool, parent.reservations_out_of_pool);
+  p.cache_threshold = Pick(own.cache_threshold, parent.cache_threshold);
+  p.cache_max_age = Pick(own.cache_max_age, parent.cache_max_age);
+  p.store_extended_info = Pick(own.store_extended_info, parent.store_extended_info);
   return p;
 }
 
@@ -137,6 +201,14 @@ void ApplyNetworkParams(const NetworkParams& params, Subnet4& subnet) {
   subnet.match_client_id = OrDefault(params.match_client_id, true).value;
   subnet.authoritative = OrDefault(params.authoritative, false).value;
   subnet.next_server = OrDefault(params.next_server, 0u).value;
+  subnet.server_hostname = OrDefault(params.server_hostname, std::string()).value;
+  subnet.boot_file_name = OrDefault(params.boot_file_name, std::string()).value;
+  subnet.reservations_global = OrDefault(params.reservations_global, false).value;
+  subnet.reservations_in_subnet = OrDefault(params.reservations_in_subnet, true).value;
+  subnet.reservations_out_of_pool = OrDefault(params.reservations_out_of_pool, false).value;
+  subnet.cache_threshold = OrDefault(params.cache_threshold, 0.0).value;
+  subnet.cache_max_age = OrDefault(params.cache_max_age, 0u).value;
+  subnet.store_extended_info = OrDefault(params.store_extended_info, false).value;
 }
 
 }  // namespace fastlease::config::internal

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <optional>
+#include <cstdint>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -13,7 +14,7 @@ namespace fastlease::config::internal {
 
 // Where a value was set. Cross-field problems are reported at the most specific level
 // involved, so a bad global pair is reported once, not once per subnet.
-enum class Scope : uint8_t { kDefault, kGlobal, kSubnet };
+enum class Scope : uint8_t { kDefault, kGlobal, kSharedNetwork, kSubnet };
 
 template <typename T>
 struct Sourced {
@@ -34,13 +35,23 @@ struct NetworkParams {
   std::optional<Sourced<bool>> match_client_id;
   std::optional<Sourced<bool>> authoritative;
   std::optional<Sourced<uint32_t>> next_server;
+  std::optional<Sourced<std::string>> server_hostname;
+  std::optional<Sourced<std::string>> boot_file_name;
+  std::optional<Sourced<bool>> reservations_global;
+  std::optional<Sourced<bool>> reservations_in_subnet;
+  std::optional<Sourced<bool>> reservations_out_of_pool;
+  std::optional<Sourced<double>> cache_threshold;
+  std::optional<Sourced<uint32_t>> cache_max_age;
+  std::optional<Sourced<bool>> store_extended_info;
 };
 
 // The keys ReadNetworkParams reads, for KeyRules::honoured lists.
 inline constexpr absl::string_view kNetworkParamKeys[] = {
     "valid-lifetime",  "min-valid-lifetime",  "max-valid-lifetime", "renew-timer",
     "rebind-timer",    "calculate-tee-times", "t1-percent",         "t2-percent",
-    "match-client-id", "authoritative",       "next-server",
+    "match-client-id", "authoritative",       "next-server",        "server-hostname",
+    "boot-file-name",  "reservation-mode",    "reservations-global", "reservations-in-subnet",
+    "reservations-out-of-pool", "cache-threshold", "cache-max-age", "store-extended-info",
 };
 
 // Reads the keys above from the object `node` at `path`; single-field ranges checked.

@@ -41,12 +41,14 @@ config::Config BaseConfig() {
   s.options.push_back({opt::kNtpServers, {192, 0, 2, 123}, false});
   s.options.push_back({opt::kInterfaceMtu, {0x05, 0xdc}, true});
   config::Reservation r;
-  r.hw_address = {0x02, 0x00, 0xee, 0xee, 0xee, 0xee};
+  r.identifier_type = config::HostIdentifier::kHwAddress;
+  r.identifier = {0x02, 0x00, 0xee, 0xee, 0xee, 0xee};
   r.ip_address = Ip(192, 0, 2, 105);  // inside the pool
   r.hostname = "printer";
   s.reservations.push_back(r);
   config::Reservation rc;
-  rc.client_id = {0x01, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
+  rc.identifier_type = config::HostIdentifier::kClientId;
+  rc.identifier = {0x01, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff};
   rc.ip_address = Ip(192, 0, 2, 20);  // outside the pool
   s.reservations.push_back(rc);
   c.dhcp4.subnets.push_back(s);
