@@ -224,6 +224,10 @@ void FindReservation(Exchange& ex) {
     if (global) {
       if (const CompiledReservation* r = ex.config.global_reservations().Find(type, id)) {
         ex.reservation = r;
+        // A global reservation's address picks the candidate subnet holding it.
+        if (const uint32_t a = r->reservation->ip_address; a != 0) {
+          if (const CompiledSubnet* s = CandidateFor(ex, a)) ex.subnet = s;
+        }
         return;
       }
     }
