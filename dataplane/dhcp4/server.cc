@@ -536,9 +536,12 @@ HandleResult BuildReply(Exchange& ex, std::span<uint8_t> out, MessageType type,
       sent[c >> 6] |= uint64_t{1} << (c & 63);
       return was;
     };
+    // Only an option that goes out is marked: a PRL code with nothing configured
+    // (12 with a reserved hostname) stays free for what follows.
     auto send = [&](uint8_t c) {
-      if (IsServerManaged(c) || mark(c)) return;
-      if (const config::OptionData* o = levels.Find(c)) b.AddOption(c, o->data);
+      if (IsServerManaged(c)) return;
+      const config::OptionData* o = levels.Find(c);
+      if (o != nullptr && !mark(c)) b.AddOption(c, o->data);
     };
     for (uint8_t c : m.ParameterRequestList()) send(c);
     for (uint8_t c : kBasicOptions) send(c);

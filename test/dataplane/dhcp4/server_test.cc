@@ -420,6 +420,15 @@ TEST_F(ServerTest, ReservationByHwAddressGetsItsAddressAndHostname) {
   EXPECT_EQ(r.reply_type, MessageType::kNak);
 }
 
+TEST_F(ServerTest, ReservedHostnameIsSentWhenThePrlAsksForIt) {
+  const std::array<uint8_t, 6> mac = {0x02, 0x00, 0xee, 0xee, 0xee, 0xee};
+  Send(ClientPacket(MessageType::kDiscover, mac)
+           .Option(opt::kParameterRequestList, {opt::kHostName, opt::kRouters, opt::kHostName}));
+  EXPECT_EQ(reply_.yiaddr(), Ip(192, 0, 2, 105));
+  const auto host = OptionOf(opt::kHostName);
+  EXPECT_EQ(std::string(host.begin(), host.end()), "printer");
+}
+
 TEST_F(ServerTest, ReservationByClientIdOutsideThePool) {
   Send(ClientPacket(MessageType::kDiscover, Mac(1))
            .Option(opt::kClientId, {0x01, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff}));
