@@ -50,6 +50,8 @@ struct Exchange {
   std::array<const CompiledSubnet*, 64> candidates{};
   uint8_t candidate_count = 0;
   classify::ClassSet classes;
+  // Grouped early classes (CompiledClass::grouped) whose test is true for this packet.
+  classify::ClassSet grouped_true;
   // Classes the client got that carry options, fields or lifetimes, in order.
   std::array<uint16_t, 32> ordered{};
   uint8_t ordered_count = 0;
@@ -85,12 +87,31 @@ void Assign(Exchange& ex, uint16_t index) {
   }
 }
 
-// Evaluates each class of `list` the client is not in yet, in order.
+// Decides every grouped class at once: one selector evaluation and one lookup per
+// group, the result in ex.grouped_true. Grouped tests read only the packet, so
+// deciding them ahead of their turn changes nothing.
+void DecideGroups(Exchange& ex) {
+  for (const ClassGroup& g : ex.config.class_groups()) {
+    std::span<const uint8_t> v;
+    if (!g.selector->EvalSelector(ex.facts, tls_scratch, &v)) continue;  // as EvalBool: false
+    auto it = g.by_literal.find(
+        absl::string_view(reinterpret_cast<const char*>(v.data()), v.size()));
+    if (it == g.by_literal.end()) continue;
+    for (uint16_t i : it->second) ex.grouped_true.Add(i);
+  }
+}
+
+// Evaluates each class of `list` the client is not in yet, in order; a grouped class
+// takes DecideGroups()'s answer.
 void Classify(Exchange& ex, std::span<const uint16_t> list) {
   for (uint16_t i : list) {
     if (ex.classes.Has(i)) continue;
     const CompiledClass& c = ex.config.classes()[i];
-    if (c.test && c.test->EvalBool(ex.facts, tls_scratch)) Assign(ex, i);
+    if (c.grouped) {
+      if (ex.grouped_true.Has(i)) Assign(ex, i);
+    } else if (c.test && c.test->EvalBool(ex.facts, tls_scratch)) {
+      Assign(ex, i);
+    }
   }
 }
 
@@ -265,6 +286,7 @@ DropReason Prepare(Exchange& ex) {
                            cfg.flex_id().has_value();
   if (classifying) {
     ex.facts.iface = cfg.InterfaceName(ex.ctx.port, ex.ctx.vlan, ex.iface_buf);
+    DecideGroups(ex);
     Classify(ex, cfg.early_classes());
     if (cfg.has_drop_class() && ex.classes.Has(classify::kClassDrop)) {
       return DropReason::kDropClass;

@@ -237,11 +237,45 @@ absl::Status ServerConfig::Build(leasedb::PoolRegistry& pools) {
     if (!c.test || c.only_if_required) continue;
     (c.after_host_lookup ? late_ : early_).push_back(i);
   }
+  // Early equality tests by selector; a selector shared by two or more becomes a group.
+  {
+    std::vector<std::string> keys;
+    std::vector<std::vector<uint16_t>> members;
+    for (uint16_t i : early_) {
+      const classify::Expression& e = *classes_[i].test;
+      if (!e.EqualityLiteral()) continue;
+      std::string key = e.SelectorKey();
+      auto at = std::find(keys.begin(), keys.end(), key);
+      if (at == keys.end()) {
+        keys.push_back(std::move(key));
+        members.emplace_back();
+        at = keys.end() - 1;
+      }
+      members[size_t(at - keys.begin())].push_back(i);
+    }
+    for (const std::vector<uint16_t>& m : members) {
+      if (m.size() < 2) continue;
+      ClassGroup& g = class_groups_.emplace_back();
+      g.selector = &*classes_[m[0]].test;
+      for (uint16_t i : m) {
+        const std::span<const uint8_t> lit = *classes_[i].test->EqualityLiteral();
+        g.by_literal[std::string(lit.begin(), lit.end())].push_back(i);
+        classes_[i].grouped = true;
+      }
+    }
+  }
 
   std::sort(subnets_.begin(), subnets_.end(),
             [](const CompiledSubnet& a, const CompiledSubnet& b) { return a.prefix < b.prefix; });
   for (size_t i = 1; i < subnets_.size(); ++i) {
     if (subnets_[i - 1].broadcast >= subnets_[i].prefix) overlapping_ = true;
+  }
+  // subnets_ is final from here on: the maps below point into it. Walking it in
+  // prefix order and keeping the first entry per key gives the answers the linear
+  // scans gave.
+  for (const CompiledSubnet& c : subnets_) {
+    by_id_.emplace(c.id, &c);
+    for (uint32_t r : c.config->relay_addresses) by_relay_.emplace(r, &c);
   }
   // Shared networks: members in config order.
   std::vector<std::vector<const CompiledSubnet*>> networks(config_.dhcp4.shared_networks.size());
@@ -282,12 +316,8 @@ absl::Status ServerConfig::Build(leasedb::PoolRegistry& pools) {
 }
 
 const CompiledSubnet* ServerConfig::SubnetFor(uint32_t a, bool as_relay) const {
-  if (as_relay) {
-    for (const CompiledSubnet& s : subnets_) {
-      for (uint32_t r : s.config->relay_addresses) {
-        if (r == a) return &s;
-      }
-    }
+  if (as_relay && !by_relay_.empty()) {
+    if (auto it = by_relay_.find(a); it != by_relay_.end()) return it->second;
   }
   if (overlapping_ || subnets_.size() <= 4) {
     for (const CompiledSubnet& s : subnets_) {
@@ -304,10 +334,8 @@ const CompiledSubnet* ServerConfig::SubnetFor(uint32_t a, bool as_relay) const {
 }
 
 const CompiledSubnet* ServerConfig::SubnetById(uint32_t id) const {
-  for (const CompiledSubnet& s : subnets_) {
-    if (s.id == id) return &s;
-  }
-  return nullptr;
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : it->second;
 }
 
 const CompiledSubnet* ServerConfig::SubnetForInterface(uint16_t port, uint16_t vlan) const {

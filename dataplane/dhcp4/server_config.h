@@ -114,7 +114,19 @@ struct CompiledClass {
   std::optional<classify::Expression> test;     // null: assigned, never evaluated
   bool only_if_required = false;
   bool after_host_lookup = false;  // depends on KNOWN/UNKNOWN, directly or via member()
+  // An early class decided by its ClassGroup (one selector evaluation per packet)
+  // rather than by evaluating `test`; the answer is the same.
+  bool grouped = false;
   OptionSet options;
+};
+
+// Early classes whose tests are `<selector> == <literal>` with one selector (the same
+// SelectorKey()), e.g. 20 tests of relay4[2].hex against 20 remote-ids: per packet the
+// selector is evaluated once and its value looked up here. Only groups of two or more.
+struct ClassGroup {
+  const classify::Expression* selector;  // any member's test; its selector is evaluated
+  // Literal -> the member classes comparing against it.
+  absl::flat_hash_map<std::string, std::vector<uint16_t>> by_literal;
 };
 
 class ServerConfig {
@@ -150,6 +162,8 @@ class ServerConfig {
   std::span<const uint16_t> early_classes() const { return early_; }
   std::span<const uint16_t> late_classes() const { return late_; }
   bool has_drop_class() const { return has_drop_; }
+  // Groups of early classes decided together (CompiledClass::grouped).
+  std::span<const ClassGroup> class_groups() const { return class_groups_; }
   const ReservationIndex& global_reservations() const { return global_reservations_; }
   // Identifier types some reservation (global or in a subnet) uses; bit per HostIdentifier.
   uint8_t reservation_types() const { return reservation_types_; }
@@ -171,6 +185,7 @@ class ServerConfig {
   absl::flat_hash_map<std::string, uint16_t> class_index_;
   std::vector<uint16_t> early_;
   std::vector<uint16_t> late_;
+  std::vector<ClassGroup> class_groups_;
   bool has_drop_ = false;
   ReservationIndex global_reservations_;
   uint8_t reservation_types_ = 0;
@@ -179,6 +194,11 @@ class ServerConfig {
   std::vector<std::string> port_names_;
   // (port << 16 | vlan) -> subnet, for subnets with an `interface`.
   absl::flat_hash_map<uint32_t, const CompiledSubnet*> by_interface_;
+  // Relay address -> the first subnet (in prefix order) whose `relay` lists it: what a
+  // scan of every subnet's relay addresses would find, in one probe.
+  absl::flat_hash_map<uint32_t, const CompiledSubnet*> by_relay_;
+  // Subnet id -> subnet (the first in prefix order with that id).
+  absl::flat_hash_map<uint32_t, const CompiledSubnet*> by_id_;
 };
 
 }  // namespace fastlease::dhcp4

@@ -597,6 +597,7 @@ absl::StatusOr<Expression> Compiler::Compile(ResultKind want) {
         Cat("at 1: the expression needs ", max_depth_,
                      " values on the stack at once; at most ", EvalScratch::kStackDepth));
   }
+  out_.selector_end_ = uint32_t(out_.SelectorEnd());
   return std::move(out_);
 }
 
@@ -1101,7 +1102,8 @@ absl::StatusOr<Expression> Expression::Compile(std::string_view text, ResultKind
 // ---------------------------------------------------------------------------------
 // The evaluator.
 
-bool Expression::Run(const PacketFacts& f, EvalScratch& scratch, EvalValue* out) const {
+bool Expression::Run(const PacketFacts& f, EvalScratch& scratch, EvalValue* out,
+                     size_t end) const {
   const Dhcp4Message& m = *f.msg;
   EvalValue* const st = scratch.stack.data();
   size_t sp = 0;    // stack size; Compile() bounded it by kStackDepth
@@ -1120,7 +1122,7 @@ bool Expression::Run(const PacketFacts& f, EvalScratch& scratch, EvalValue* out)
 
   const uint8_t* const consts = consts_.data();
   const Instr* const code = code_.data();
-  const size_t n = code_.size();
+  const size_t n = std::min(end, code_.size());
   size_t pc = 0;
   while (pc < n) {
     const Instr& in = code[pc++];
@@ -1322,6 +1324,70 @@ bool Expression::Run(const PacketFacts& f, EvalScratch& scratch, EvalValue* out)
     }
   }
   *out = st[0];
+  return true;
+}
+
+size_t Expression::SelectorEnd() const {
+  // Postfix: [selector...] kConst kEqual. kConst pops nothing, so the right operand is
+  // that one instruction and the left one is everything before it.
+  const size_t n = code_.size();
+  if (kind_ != ResultKind::kBool || n < 3 || code_[n - 1].op != Op::kEqual ||
+      code_[n - 2].op != Op::kConst) {
+    return 0;
+  }
+  for (size_t i = 0; i < n - 2; ++i) {
+    switch (code_[i].op) {
+      case Op::kMember:  // reads the classes assigned so far
+        return 0;
+      case Op::kAndJump: case Op::kOrJump: case Op::kJumpIfFalsePop: case Op::kJump:
+        if (code_[i].a > n - 2) return 0;  // leaves the selector
+        break;
+      default:
+        break;
+    }
+  }
+  return n - 2;
+}
+
+std::optional<std::span<const uint8_t>> Expression::EqualityLiteral() const {
+  if (selector_end_ == 0) return std::nullopt;
+  const Instr& c = code_[code_.size() - 2];
+  return std::span<const uint8_t>(consts_.data() + c.a, size_t(c.b));
+}
+
+std::string Expression::SelectorKey() const {
+  const size_t end = selector_end_;
+  if (end == 0) return "";
+  // Instructions field by field (jump targets are absolute, so equal keys also mean
+  // equal positions), with each constant's bytes in place of its offset.
+  std::string key;
+  auto put = [&key](const void* p, size_t len) {
+    key.append(static_cast<const char*>(p), len);
+  };
+  for (size_t i = 0; i < end; ++i) {
+    const Instr& in = code_[i];
+    put(&in.op, sizeof in.op);
+    put(&in.code, 1);
+    put(&in.sub, 1);
+    put(&in.flag, 1);
+    if (in.op == Op::kConst || in.op == Op::kVendorClassMember) {
+      const uint32_t len = uint32_t(in.b);
+      put(&len, sizeof len);
+      put(consts_.data() + in.a, len);
+    } else {
+      put(&in.a, sizeof in.a);
+      put(&in.b, sizeof in.b);
+    }
+  }
+  return key;
+}
+
+bool Expression::EvalSelector(const PacketFacts& facts, EvalScratch& scratch,
+                              std::span<const uint8_t>* value) const {
+  const size_t end = selector_end_;
+  EvalValue v;
+  if (end == 0 || !Run(facts, scratch, &v, end)) return false;
+  *value = std::span<const uint8_t>(v.data, v.size);
   return true;
 }
 

@@ -150,11 +150,33 @@ class Expression {
   // The source text, for diagnostics.
   const std::string& text() const { return text_; }
 
+  // Equality tests, decided in groups: when the whole program is `<selector> ==
+  // <literal>` (the literal on the right) and the selector reads only the packet (no
+  // member(), known or unknown), the literal's bytes; otherwise nullopt. For such an
+  // expression EvalBool(f, s) is exactly "EvalSelector(f, s, &v) and v == literal", so
+  // expressions with the same SelectorKey() can share one selector evaluation.
+  std::optional<std::span<const uint8_t>> EqualityLiteral() const;
+  // Identifies the selector's program (its instructions, constant bytes and position),
+  // "" when EqualityLiteral() is nullopt: equal keys, equal selector values on every
+  // packet. Allocates; for config compile time.
+  std::string SelectorKey() const;
+  // Evaluates the selector alone (EqualityLiteral() must be set); false on an
+  // evaluation error. On success *value views the message, this program or `scratch`,
+  // valid until the next evaluation with `scratch`. Same rules as EvalBool: no
+  // allocation, no locks, no exceptions.
+  bool EvalSelector(const PacketFacts& facts, EvalScratch& scratch,
+                    std::span<const uint8_t>* value) const;
+
  private:
   friend class Compiler;
   Expression() = default;
-  // Runs the program; false on an evaluation error. On success *out is the result.
-  bool Run(const PacketFacts& facts, EvalScratch& scratch, EvalValue* out) const;
+  // Runs instructions [0, end) of the program (end <= code_.size(); the whole program
+  // when end is npos); false on an evaluation error. On success *out is the value at
+  // the bottom of the stack.
+  bool Run(const PacketFacts& facts, EvalScratch& scratch, EvalValue* out,
+           size_t end = size_t(-1)) const;
+  // Instructions of the selector of an equality test (see EqualityLiteral()), else 0.
+  size_t SelectorEnd() const;
 
   std::vector<internal::Instr> code_;
   std::vector<uint8_t> consts_;    // literal bytes, addressed by Instr::a / Instr::b
@@ -162,6 +184,7 @@ class Expression {
   std::string text_;
   ResultKind kind_ = ResultKind::kBool;
   bool depends_on_known_ = false;
+  uint32_t selector_end_ = 0;  // SelectorEnd(), computed once by Compile()
 };
 
 }  // namespace fastlease::dhcp4::classify

@@ -299,6 +299,45 @@ TEST_F(PolicyTest, OptionInheritanceOrder) {
   }
 }
 
+// Equality tests on one selector are decided as a group (one evaluation of
+// relay4[2].hex); the answers, the order the client gets them in and member() of a
+// grouped class are those of evaluating each test.
+TEST_F(PolicyTest, ClassesComparingOneSelectorAreDecidedAsAGroup) {
+  Load(R"json(
+    "client-classes": [
+      {"name": "olt-a", "test": "relay4[2].hex == 'olt-a'",
+       "option-data": [{"name": "domain-name", "data": "a.example.net"}]},
+      {"name": "olt-b", "test": "relay4[2].hex == 'olt-b'",
+       "option-data": [{"name": "domain-name", "data": "b.example.net"}]},
+      {"name": "olt-b-too", "test": "relay4[2].hex == 'olt-b'",
+       "option-data": [{"name": "domain-name", "data": "never.example.net"},
+                       {"name": "ntp-servers", "data": "10.9.9.9"}]},
+      {"name": "b-fan", "test": "member('olt-b')",
+       "option-data": [{"name": "time-offset", "data": "60"}]}
+    ],
+    "subnet4": [{"id": 1, "subnet": "10.1.0.0/24", "pools": [{"pool": "10.1.0.10 - 10.1.0.20"}]}]
+  )json");
+  int grouped = 0;
+  for (const CompiledClass& c : cfg_->classes()) grouped += c.grouped;
+  EXPECT_EQ(grouped, 3);
+  ASSERT_EQ(cfg_->class_groups().size(), 1u);
+
+  auto prl = std::vector<uint8_t>{2, 15, 42};
+  ASSERT_NE(Dora(Mac(1), {{opt::kRelayAgentInfo, RelayInfo({{2, Text("olt-b")}})},
+                          {opt::kParameterRequestList, prl}}, kRelay), 0u);
+  EXPECT_EQ(OptionText(opt::kDomainName), "b.example.net");  // olt-b before olt-b-too
+  EXPECT_TRUE(reply_.Has(opt::kNtpServers));
+  EXPECT_TRUE(reply_.Has(opt::kTimeOffset));
+  ASSERT_NE(Dora(Mac(2), {{opt::kRelayAgentInfo, RelayInfo({{2, Text("olt-a")}})},
+                          {opt::kParameterRequestList, prl}}, kRelay), 0u);
+  EXPECT_EQ(OptionText(opt::kDomainName), "a.example.net");
+  EXPECT_FALSE(reply_.Has(opt::kNtpServers));
+  EXPECT_FALSE(reply_.Has(opt::kTimeOffset));
+  ASSERT_NE(Dora(Mac(3), {{opt::kRelayAgentInfo, RelayInfo({{2, Text("olt-c")}})},
+                          {opt::kParameterRequestList, prl}}, kRelay), 0u);
+  EXPECT_FALSE(reply_.Has(opt::kDomainName));
+}
+
 // ------------------------------------------------------------------ shared networks
 
 TEST_F(PolicyTest, SharedNetworkSpillsIntoItsNextSubnetWhenOneIsFull) {
