@@ -390,6 +390,22 @@ bool MoveTo(Exchange& ex, uint32_t a) {
 struct Times {
   uint32_t valid, t1, t2;
 };
+// T1/T2 for a lease granted `age` seconds ago with t.valid seconds left: the
+// configured timers less the age, else computed from the percentages when
+// calculate-tee-times, else none; a timer not below the next one is not sent.
+void SetTeeTimes(const config::Subnet4& c, uint32_t age, Times& t) {
+  t.t1 = t.t2 = 0;
+  if (c.renew_timer != 0 || c.rebind_timer != 0) {
+    t.t1 = c.renew_timer > age ? c.renew_timer - age : 0;
+    t.t2 = c.rebind_timer > age ? c.rebind_timer - age : 0;
+  } else if (c.calculate_tee_times) {
+    t.t1 = uint32_t(double(t.valid) * c.t1_percent);
+    t.t2 = uint32_t(double(t.valid) * c.t2_percent);
+  }
+  if (t.t2 != 0 && t.t2 >= t.valid) t.t2 = 0;
+  if (t.t1 != 0 && (t.t1 >= t.valid || (t.t2 != 0 && t.t1 >= t.t2))) t.t1 = 0;
+}
+
 Times GrantTimes(const Exchange& ex) {
   const config::Subnet4& c = *ex.subnet->config;
   uint32_t valid = c.valid_lifetime, min = c.min_valid_lifetime, max = c.max_valid_lifetime;
@@ -404,15 +420,7 @@ Times GrantTimes(const Exchange& ex) {
   }
   Times t{valid, 0, 0};
   if (auto asked = ex.msg.LeaseTime()) t.valid = std::clamp(*asked, min, std::max(min, max));
-  if (c.renew_timer != 0 || c.rebind_timer != 0) {
-    t.t1 = c.renew_timer;
-    t.t2 = c.rebind_timer;
-  } else if (c.calculate_tee_times) {
-    t.t1 = uint32_t(double(t.valid) * c.t1_percent);
-    t.t2 = uint32_t(double(t.valid) * c.t2_percent);
-  }
-  if (t.t2 != 0 && t.t2 >= t.valid) t.t2 = 0;
-  if (t.t1 != 0 && (t.t1 >= t.valid || (t.t2 != 0 && t.t1 >= t.t2))) t.t1 = 0;
+  SetTeeTimes(c, /*age=*/0, t);
   return t;
 }
 
@@ -670,16 +678,7 @@ bool CachedTimes(const Exchange& ex, const Lease& l, Times& t) {
   if (double(age) >= c.cache_threshold * double(l.valid)) return false;
   if (c.cache_max_age != 0 && age >= c.cache_max_age) return false;
   t.valid = l.expire - ex.ctx.now;
-  t.t1 = t.t2 = 0;
-  if (c.renew_timer != 0 || c.rebind_timer != 0) {
-    t.t1 = c.renew_timer > age ? c.renew_timer - age : 0;
-    t.t2 = c.rebind_timer > age ? c.rebind_timer - age : 0;
-  } else if (c.calculate_tee_times) {
-    t.t1 = uint32_t(double(t.valid) * c.t1_percent);
-    t.t2 = uint32_t(double(t.valid) * c.t2_percent);
-  }
-  if (t.t2 != 0 && t.t2 >= t.valid) t.t2 = 0;
-  if (t.t1 != 0 && (t.t1 >= t.valid || (t.t2 != 0 && t.t1 >= t.t2))) t.t1 = 0;
+  SetTeeTimes(c, age, t);
   return true;
 }
 
