@@ -351,6 +351,22 @@ std::vector<uint32_t> ParseRelay(const Json& node, const std::string& path, Diag
   return addresses;
 }
 
+// The required, non-empty `name` of a shared network or class; nullopt after an error.
+std::optional<std::string> ReadName(const Json& node, const std::string& path, Diagnostics& d) {
+  const std::string p = Child(path, "name");
+  const Json* n = Find(node, "name");
+  if (n == nullptr) {
+    d.Error(p, "missing required key");
+    return std::nullopt;
+  }
+  std::optional<std::string> name = ReadString(*n, p, d);
+  if (name && name->empty()) {
+    d.Error(p, "must not be empty");
+    return std::nullopt;
+  }
+  return name;
+}
+
 // What a subnet inherits from the level above it: the global level, or a shared
 // network (whose own values already include the global ones).
 struct NetworkParent {
@@ -475,19 +491,12 @@ void ParseSharedNetwork(const Json& node, const std::string& path, Dhcp4Context&
   };
   if (!internal::CheckObject(node, path, kRules, d)) return;
   SharedNetwork4 network;
-  if (const Json* n = Find(node, "name")) {
-    const std::string p = Child(path, "name");
-    if (std::optional<std::string> name = ReadString(*n, p, d)) {
-      if (name->empty()) {
-        d.Error(p, "must not be empty");
-      } else {
-        auto [it, inserted] = names.emplace(*name, path);
-        if (!inserted) d.Error(p, absl::StrCat("'", *name, "' is already used by ", it->second));
-        network.name = *std::move(name);
-      }
+  if (std::optional<std::string> name = ReadName(node, path, d)) {
+    auto [it, inserted] = names.emplace(*name, path);
+    if (!inserted) {
+      d.Error(Child(path, "name"), absl::StrCat("'", *name, "' is already used by ", it->second));
     }
-  } else {
-    d.Error(Child(path, "name"), "missing required key");
+    network.name = *std::move(name);
   }
   NetworkParent parent;
   parent.shared_network = int32_t(config.shared_networks.size());
@@ -668,29 +677,19 @@ std::optional<ClientClass> ParseClientClass(const Json& node, const std::string&
   if (!internal::CheckObject(node, path, kRules, d)) return std::nullopt;
   const size_t errors_before = d.errors().size();
   ClientClass c;
-  if (const Json* n = Find(node, "name")) {
+  if (std::optional<std::string> name = ReadName(node, path, d)) {
     const std::string p = Child(path, "name");
-    if (std::optional<std::string> name = ReadString(*n, p, d)) {
-      if (name->empty()) {
-        d.Error(p, "must not be empty");
-      } else if (std::find(std::begin(kBuiltinClassNames), std::end(kBuiltinClassNames),
-                           absl::string_view(*name)) != std::end(kBuiltinClassNames)) {
-        d.Error(p, absl::StrCat("'", *name, "' is a built-in class and cannot be defined"));
-      } else {
-        auto [it, inserted] = names.emplace(*name, path);
-        if (!inserted) {
-          d.Error(p, absl::StrCat("class '", *name, "' is already defined at ", it->second));
-        }
-      }
-      c.name = *std::move(name);
+    if (std::find(std::begin(kBuiltinClassNames), std::end(kBuiltinClassNames),
+                  absl::string_view(*name)) != std::end(kBuiltinClassNames)) {
+      d.Error(p, absl::StrCat("'", *name, "' is a built-in class and cannot be defined"));
+    } else if (auto [it, inserted] = names.emplace(*name, path); !inserted) {
+      d.Error(p, absl::StrCat("class '", *name, "' is already defined at ", it->second));
     }
-  } else {
-    d.Error(Child(path, "name"), "missing required key");
+    c.name = *std::move(name);
   }
   if (const Json* n = Find(node, "test")) {
+    // Compiled, with the classes defined before this one, by CheckExpressions.
     c.test = ReadString(*n, Child(path, "test"), d).value_or("");
-    // Checked against the expression grammar when the server compiles the config
-    // (CheckClassExpressions), with the classes defined before this one.
   }
   if (const Json* n = Find(node, "only-if-required")) {
     c.only_if_required = ReadBool(*n, Child(path, "only-if-required"), d).value_or(false);
@@ -745,10 +744,6 @@ std::optional<ClientClass> ParseClientClass(const Json& node, const std::string&
 void CheckExpressions(const Dhcp4Config& config, Diagnostics& d) {
   std::map<std::string, uint16_t, std::less<>> known = {
       {"ALL", 0}, {"KNOWN", 1}, {"UNKNOWN", 2}, {"DROP", 3}, {"BOOTP", 4}};
-  auto option_code = [](std::string_view name) -> std::optional<uint8_t> {
-    if (const OptionDefinition* def = FindOptionByName(name)) return def->code;
-    return std::nullopt;
-  };
   auto resolve = [&known](std::string_view name) -> std::optional<uint16_t> {
     auto it = known.find(name);
     if (it == known.end()) return std::nullopt;
@@ -758,7 +753,7 @@ void CheckExpressions(const Dhcp4Config& config, Diagnostics& d) {
     const ClientClass& c = config.client_classes[i];
     if (!c.test.empty()) {
       auto e = dhcp4::classify::Expression::Compile(c.test, dhcp4::classify::ResultKind::kBool,
-                                                   resolve, +option_code);
+                                                   resolve, &OptionCodeByName);
       if (!e.ok()) {
         d.Error(Child(Index("Dhcp4/client-classes", i), "test"), e.status().message());
       }
@@ -768,7 +763,7 @@ void CheckExpressions(const Dhcp4Config& config, Diagnostics& d) {
   if (!config.flex_id_expression.empty()) {
     auto e = dhcp4::classify::Expression::Compile(config.flex_id_expression,
                                                  dhcp4::classify::ResultKind::kString, resolve,
-                                                 +option_code);
+                                                 &OptionCodeByName);
     if (!e.ok()) {
       d.Error("Dhcp4/hooks-libraries: libdhcp_flex_id identifier-expression",
               e.status().message());
@@ -973,6 +968,15 @@ absl::StatusOr<Config> ParseConfig(std::string_view json_text, std::string_view 
 }
 
 absl::StatusOr<Config> LoadConfigFile(const std::string& path) {
+  absl::StatusOr<std::string> text = internal::ReadConfigText(path);
+  if (!text.ok()) return text.status();
+  return ParseConfig(*text, std::filesystem::path(path).filename().string());
+}
+
+// The loader with the caller's Diagnostics (internal/parse_config.h): ParseConfig
+// and `fastlease config check` (which attaches a key report) both run it.
+namespace internal {
+absl::StatusOr<std::string> ReadConfigText(const std::string& path) {
   auto unreadable = [&path](absl::string_view why) {
     return absl::NotFoundError(absl::StrCat("cannot read config file '", path, "': ", why));
   };
@@ -982,12 +986,9 @@ absl::StatusOr<Config> LoadConfigFile(const std::string& path) {
   if (!in) return unreadable(std::error_code(errno, std::generic_category()).message());
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) return unreadable(std::error_code(errno, std::generic_category()).message());
-  return ParseConfig(text, std::filesystem::path(path).filename().string());
+  return text;
 }
 
-// The loader with the caller's Diagnostics (internal/parse_config.h): ParseConfig
-// and `fastlease config check` (which attaches a key report) both run it.
-namespace internal {
 absl::StatusOr<Config> ParseConfigWith(std::string_view json_text, Diagnostics& d) {
   Config config;
   config.source = d.source();

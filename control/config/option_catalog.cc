@@ -615,6 +615,11 @@ const OptionDefinition* FindOptionByName(std::string_view name) {
   return FindStandardOption(kDhcp4Space, name);
 }
 
+std::optional<uint8_t> OptionCodeByName(std::string_view name) {
+  if (const OptionDefinition* def = FindOptionByName(name)) return def->code;
+  return std::nullopt;
+}
+
 const OptionDefinition* FindOptionByCode(uint8_t code) {
   return FindStandardOption(kDhcp4Space, code);
 }

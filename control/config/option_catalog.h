@@ -97,6 +97,9 @@ std::span<const OptionDefinition> AllStandardOptionDefinitions();
 // Standard definitions of space "dhcp4"; nullptr when unknown. Names match exactly.
 const OptionDefinition* FindOptionByName(std::string_view name);
 const OptionDefinition* FindOptionByCode(uint8_t code);
+// The code of standard "dhcp4" option `name`; nullopt when unknown. The shape of
+// classify::OptionNameResolver, for option[name] in class expressions.
+std::optional<uint8_t> OptionCodeByName(std::string_view name);
 // Standard definitions of any space.
 const OptionDefinition* FindStandardOption(std::string_view space, std::string_view name);
 const OptionDefinition* FindStandardOption(std::string_view space, uint8_t code);

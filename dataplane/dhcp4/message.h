@@ -142,4 +142,28 @@ class Dhcp4Message {
 // No allocation, no exceptions; cost is linear in the option bytes.
 [[nodiscard]] ParseError Parse(std::span<const uint8_t> bytes, Dhcp4Message& out);
 
+// The 4 bytes at `p` as a host-order integer (an address in option data).
+inline uint32_t LoadBe32(const uint8_t* p) {
+  return uint32_t(p[0]) << 24 | uint32_t(p[1]) << 16 | uint32_t(p[2]) << 8 | p[3];
+}
+
+// Finds the first sub-option `code` in `data`, a run of code/length/value entries (the
+// data of option 82, of option 43, of a vendor block). Codes 0 and 255 are ordinary
+// codes here; a truncated entry ends the walk. On success `*out` is its value (possibly
+// empty). No allocation.
+inline bool FindSubOption(std::span<const uint8_t> data, uint8_t code,
+                          std::span<const uint8_t>* out) {
+  size_t i = 0;
+  while (i + 2 <= data.size()) {
+    const size_t len = data[i + 1];
+    if (i + 2 + len > data.size()) return false;
+    if (data[i] == code) {
+      *out = data.subspan(i + 2, len);
+      return true;
+    }
+    i += 2 + len;
+  }
+  return false;
+}
+
 }  // namespace fastlease::dhcp4

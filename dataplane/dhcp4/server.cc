@@ -157,21 +157,12 @@ const CompiledSubnet* SelectSubnet(const ServerConfig& cfg, const Dhcp4Message& 
                                    const RequestContext& ctx) {
   const std::span<const uint8_t> sel = msg.Option(opt::kSubnetSelection);
   if (sel.size() == 4) {
-    return cfg.SubnetFor(uint32_t(sel[0]) << 24 | uint32_t(sel[1]) << 16 |
-                         uint32_t(sel[2]) << 8 | sel[3]);
+    return cfg.SubnetFor(LoadBe32(sel.data()));
   }
   if (msg.giaddr() != 0) {
-    const std::span<const uint8_t> rai = msg.RelayAgentInfo();
-    for (size_t i = 0; i + 2 <= rai.size();) {
-      const uint8_t code = rai[i];
-      const size_t len = rai[i + 1];
-      if (i + 2 + len > rai.size()) break;
-      if (code == opt::kRaiLinkSelection && len == 4) {
-        const uint8_t* a = &rai[i + 2];
-        return cfg.SubnetFor(uint32_t(a[0]) << 24 | uint32_t(a[1]) << 16 |
-                             uint32_t(a[2]) << 8 | a[3]);
-      }
-      i += 2 + len;
+    std::span<const uint8_t> link;
+    if (FindSubOption(msg.RelayAgentInfo(), opt::kRaiLinkSelection, &link) && link.size() == 4) {
+      return cfg.SubnetFor(LoadBe32(link.data()));
     }
     return cfg.SubnetFor(msg.giaddr(), /*as_relay=*/true);
   }
@@ -214,14 +205,10 @@ std::span<const uint8_t> IdentifierOf(const Exchange& ex, config::HostIdentifier
       return {};
     }
     case config::HostIdentifier::kCircuitId: {
-      const std::span<const uint8_t> rai = m.RelayAgentInfo();
-      for (size_t i = 0; i + 2 <= rai.size();) {
-        const size_t len = rai[i + 1];
-        if (i + 2 + len > rai.size()) break;
-        if (rai[i] == opt::kRaiCircuitId) return rai.subspan(i + 2, len);
-        i += 2 + len;
-      }
-      return {};
+      std::span<const uint8_t> circuit;
+      return FindSubOption(m.RelayAgentInfo(), opt::kRaiCircuitId, &circuit)
+                 ? circuit
+                 : std::span<const uint8_t>();
     }
     case config::HostIdentifier::kFlexId:
       if (!ex.config.flex_id()) return {};

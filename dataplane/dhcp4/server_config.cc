@@ -18,11 +18,6 @@ uint32_t MaskOf(uint8_t len) { return len == 0 ? 0 : ~uint32_t{0} << (32 - len);
 
 constexpr std::string_view kVendorClassPrefix = "VENDOR_CLASS_";
 
-std::optional<uint8_t> OptionCodeByName(std::string_view name) {
-  if (const config::OptionDefinition* d = config::FindOptionByName(name)) return d->code;
-  return std::nullopt;
-}
-
 // The name a port goes by in `interface` and pkt.iface: the `iface=` of a vdev
 // (net_af_packet0,iface=veth0 → veth0), else the device up to its first comma.
 std::string PortName(const config::Port& port) {
@@ -122,7 +117,7 @@ absl::Status ServerConfig::CompileClasses() {
     for (const config::OptionData& o : def.options) c.options.Add(o);
     if (!def.test.empty()) {
       auto e = classify::Expression::Compile(def.test, classify::ResultKind::kBool, resolve,
-                                             &OptionCodeByName);
+                                             &config::OptionCodeByName);
       if (!e.ok()) {
         problems.push_back(absl::StrCat(config_.source, ": Dhcp4/client-classes[", i,
                                         "]/test: ", e.status().message()));
@@ -150,7 +145,7 @@ absl::Status ServerConfig::CompileClasses() {
           if (it == class_index_.end()) return std::nullopt;
           return it->second;
         },
-        &OptionCodeByName);
+        &config::OptionCodeByName);
     if (!e.ok()) {
       problems.push_back(absl::StrCat(config_.source,
                                       ": Dhcp4/hooks-libraries: identifier-expression: ",
@@ -193,18 +188,13 @@ absl::Status ServerConfig::Build(leasedb::PoolRegistry& pools) {
     c.server_id = 0;
     c.client_class = s.client_class.empty() ? kNoClass : ClassIndex(s.client_class);
     c.require_classes = ClassIndices(s.require_client_classes);
-    for (const config::OptionData& o : s.options) {
-      c.options.Add(o);
-      if (o.code == opt::kServerId && o.data.size() == 4) {
-        c.server_id = uint32_t(o.data[0]) << 24 | uint32_t(o.data[1]) << 16 |
-                      uint32_t(o.data[2]) << 8 | o.data[3];
-      }
-    }
-    if (c.server_id == 0) {
-      if (const config::OptionData* o = global_options_.Find(opt::kServerId);
-          o != nullptr && o->data.size() == 4) {
-        c.server_id = uint32_t(o->data[0]) << 24 | uint32_t(o->data[1]) << 16 |
-                      uint32_t(o->data[2]) << 8 | o->data[3];
+    for (const config::OptionData& o : s.options) c.options.Add(o);
+    // Option 54 configured for the subnet, else globally, overrides the port's address.
+    for (const OptionSet* level : {&c.options, &global_options_}) {
+      const config::OptionData* o = level->Find(opt::kServerId);
+      if (o != nullptr && o->data.size() == 4) {
+        c.server_id = LoadBe32(o->data.data());
+        break;
       }
     }
     for (const config::Pool& p : s.pools) {

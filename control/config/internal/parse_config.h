@@ -9,6 +9,7 @@
 // afterwards. Defined at the end of config_parser.cc.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "absl/status/statusor.h"
@@ -18,5 +19,9 @@
 namespace fastlease::config::internal {
 
 absl::StatusOr<Config> ParseConfigWith(std::string_view json_text, Diagnostics& d);
+
+// The whole file at `path`; NotFound "cannot read config file '<path>': <why>" when it
+// is a directory or cannot be read. LoadConfigFile and CheckConfigFile read with it.
+absl::StatusOr<std::string> ReadConfigText(const std::string& path);
 
 }  // namespace fastlease::config::internal

@@ -131,24 +131,6 @@ bool FindOption(const Dhcp4Message& m, uint8_t code, std::span<const uint8_t>* o
   return !kStringOption[code] || TrimString(out);
 }
 
-// The first sub-option `code` in a run of code/length/data sub-options. Codes 0 and 255
-// are ordinary sub-options here (as in Kea's encapsulated spaces); a truncated entry
-// ends the walk.
-bool FindSubOption(std::span<const uint8_t> data, uint8_t code,
-                   std::span<const uint8_t>* out) {
-  size_t i = 0;
-  while (i + 2 <= data.size()) {
-    const size_t len = data[i + 1];
-    if (i + 2 + len > data.size()) return false;
-    if (data[i] == code) {
-      *out = data.subspan(i + 2, len);
-      return true;
-    }
-    i += 2 + len;
-  }
-  return false;
-}
-
 // The first enterprise block of option 124 or 125 (RFC 3925: enterprise-id, data-len,
 // data). False when absent or malformed.
 bool FindVendorBlock(const Dhcp4Message& m, uint8_t code, uint32_t* enterprise,
