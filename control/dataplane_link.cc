@@ -97,6 +97,7 @@ void DataplaneLink::OnConnected() {
   reader_.Reset();
   refusal_.clear();
   send_failed_ = false;
+  reset_seen_ = false;
   link::Hello hello;
   hello.resume_seq = sink_ != nullptr ? sink_->ResumeSeq() : 1;
   Enqueue(link::MessageType::kHello, 0, link::EncodeHello(hello));
@@ -155,6 +156,11 @@ void DataplaneLink::Receive() {
         if (gen != generation_ || state_ == State::kClosed) return;
         if (ec == asio::error::eof || (!ec && n == 0)) {
           Disconnect("closed by the dataplane");
+          return;
+        }
+        if (ec == asio::error::connection_reset && !reset_seen_) {
+          reset_seen_ = true;
+          Receive();
           return;
         }
         if (ec) {

@@ -160,6 +160,10 @@ class DataplaneLink : public CommandForwarder {
   std::map<uint64_t, std::unique_ptr<Pending>> pending_;
   std::optional<link::HelloAck> hello_ack_;
   bool send_failed_ = false;  // the peer is gone; waiting for the receive side to see it
+  // A SOCK_SEQPACKET peer that closes with our frames unread makes the next
+  // recv report ECONNRESET before the frames it sent us (a refusal); that
+  // error is reported once, so we read on once to get them, then the end.
+  bool reset_seen_ = false;
   std::string refusal_;       // an id-0 answer during the handshake
   std::string last_problem_;
   Counters counters_;

@@ -330,9 +330,12 @@ TEST_F(DataplaneLinkTest, RefusalByABusyDataplaneIsLoggedOnceAndRetried) {
   ASSERT_TRUE(peer_->Listen());
   ::testing::internal::CaptureStderr();
   StartLink();
-  // Refused three times, as the dataplane does it: an id-0 answer, then close.
+  // Refused three times, as the dataplane does it: an id-0 answer, then close
+  // with the Hello unread (which makes the kernel report ECONNRESET to the
+  // link before the answer, if it has not read the answer yet).
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(peer_->Accept());
+    ASSERT_TRUE(peer_->WaitReadable());
     peer_->Send(link::MessageType::kAnswer, 0,
                 AnswerText(1, "another control process is connected to this dataplane"));
     peer_->CloseConnection();

@@ -108,6 +108,12 @@ class FakeDataplane {
   }
 
   // True when the control process closed the connection within `ms`.
+  // Waits until the control process has sent something, without reading it.
+  bool WaitReadable(int ms = 5000) {
+    pollfd p{conn_fd_, POLLIN, 0};
+    return poll(&p, 1, ms) == 1;
+  }
+
   bool WaitClosed(int ms = 5000) {
     for (;;) {
       pollfd p{conn_fd_, POLLIN, 0};
