@@ -13,10 +13,12 @@
 // A Config is built once and never changed: a reload builds a new one.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -213,9 +215,121 @@ struct ControlConfig {
   PrometheusConfig prometheus;
 };
 
+// ---------------------------------------------------------------- DHCPv6 (`Dhcp6`)
+
+using Ip6 = std::array<uint8_t, 16>;  // network byte order
+enum class DuidType6 : uint16_t { kLlt = 1, kEn = 2, kLl = 3 };
+
+// One v6 option ready to be copied into a reply: 16-bit code and wire data.
+struct OptionData6 {
+  uint16_t code = 0;
+  std::vector<uint8_t> data;
+  bool always_send = false;  // sent even when not in the client's ORO
+};
+
+// An IA_NA address pool: `first`..`last` inclusive ("2001:db8::10 - 2001:db8::ff" or
+// a prefix "2001:db8:1::/112"). A pool larger than 2^24 addresses is cut to its first
+// 2^24 (kMaxPool6Size; a warning names it): the free bitmap stays within 2 MiB.
+inline constexpr uint64_t kMaxPool6Size = uint64_t(1) << 24;
+struct Pool6 {
+  Ip6 first{};
+  Ip6 last{};
+  uint64_t size = 0;  // addresses, after the cut (last - first + 1)
+  std::vector<OptionData6> options;
+};
+
+// A Kea `pd-pools` entry: delegates prefixes of `delegated_len` out of
+// `prefix/prefix_len`; `delegated_len - prefix_len` ≤ 24 (else cut, with a warning,
+// like Pool6). `excluded_prefix/len` (RFC 6603) is sent with each delegated prefix.
+struct PdPool {
+  Ip6 prefix{};
+  uint8_t prefix_len = 0;
+  uint8_t delegated_len = 0;
+  uint64_t size = 0;  // delegated prefixes, after the cut
+  Ip6 excluded_prefix{};
+  uint8_t excluded_prefix_len = 0;  // 0 = none
+  std::vector<OptionData6> options;
+};
+
+struct Reservation6 {
+  // `duid` or `hw-address` (exactly one): HostIdentifier::kDuid / kHwAddress.
+  HostIdentifier identifier_type = HostIdentifier::kDuid;
+  std::vector<uint8_t> identifier;
+  std::vector<Ip6> ip_addresses;                         // for IA_NA
+  std::vector<std::pair<Ip6, uint8_t>> prefixes;         // for IA_PD ("2001:db8:2::/56")
+  std::string hostname;
+  std::vector<OptionData6> options;
+  std::vector<std::string> client_classes;  // kept, reported; v6 classes are not evaluated
+};
+
+struct SharedNetwork6 {
+  std::string name;
+  std::string interface;
+  std::vector<uint8_t> interface_id;  // Kea `interface-id` (relay option 18)
+  std::vector<Ip6> relay_addresses;
+};
+
+struct Subnet6 {
+  uint32_t id = 0;  // Kea `id`, unique among Dhcp6 subnets
+  Ip6 prefix{};
+  uint8_t prefix_len = 0;
+  std::vector<Pool6> pools;
+  std::vector<PdPool> pd_pools;
+  // Subnet-level options with its shared network's merged in (subnet wins); global
+  // options are in Dhcp6Config::options.
+  std::vector<OptionData6> options;
+  std::vector<Reservation6> reservations;
+  std::string interface;              // receiving port name; "" = any
+  std::vector<uint8_t> interface_id;  // selects the subnet by the relay's Interface-Id
+  std::vector<Ip6> relay_addresses;   // Kea `relay.ip-addresses` (own or the network's)
+  int32_t shared_network = -1;        // index into Dhcp6Config::shared_networks
+  // Lifetimes after inheritance (seconds).
+  uint32_t preferred_lifetime = 3600;
+  uint32_t min_preferred_lifetime = 3600;
+  uint32_t max_preferred_lifetime = 3600;
+  uint32_t valid_lifetime = 7200;
+  uint32_t min_valid_lifetime = 7200;
+  uint32_t max_valid_lifetime = 7200;
+  uint32_t renew_timer = 0;   // T1; 0 with calculate_tee_times → computed
+  uint32_t rebind_timer = 0;  // T2
+  bool calculate_tee_times = true;  // Kea's v6 default
+  double t1_percent = 0.5;
+  double t2_percent = 0.8;
+  bool rapid_commit = false;
+  bool reservations_global = false;
+  bool reservations_in_subnet = true;
+  bool reservations_out_of_pool = false;
+};
+
+// The server's DUID (Kea `server-id`): generated once and persisted in the state
+// directory (`server-duid` file) unless given here in full.
+struct ServerId6 {
+  DuidType6 type = DuidType6::kLlt;
+  std::vector<uint8_t> identifier;  // link-layer address (LLT/LL) or EN identifier
+  uint32_t enterprise_id = 0;       // EN
+  uint32_t time = 0;                // LLT; 0 = now, at generation
+  uint16_t htype = 1;
+  bool persist = true;
+};
+
+struct Dhcp6Config {
+  bool enabled = false;  // a `Dhcp6` section is present
+  std::vector<Subnet6> subnets;
+  std::vector<SharedNetwork6> shared_networks;
+  std::vector<OptionData6> options;     // global option-data
+  std::vector<Reservation6> reservations;  // global reservations
+  std::vector<HostIdentifier> host_reservation_identifiers = {HostIdentifier::kHwAddress,
+                                                              HostIdentifier::kDuid};
+  ServerId6 server_id;
+  uint32_t decline_probation_period = 86400;
+  uint32_t hold_reclaimed_time = 3600;
+  uint32_t preference = 0;  // sent as option 7 when non-zero (0..255)
+};
+
 struct Config {
   std::string source;  // file name used in messages
   Dhcp4Config dhcp4;
+  Dhcp6Config dhcp6;
   DataplaneConfig dataplane;
   ControlConfig control;
   std::vector<std::string> warnings;
