@@ -170,6 +170,10 @@ struct Port {
   std::string device;      // vdev args ("net_af_packet0,iface=veth0") or PCI address
   uint32_t address = 0;    // the server's address on this port (server-id, ARP, ICMP)
   uint8_t prefix_len = 24;
+  // IPv6 addresses of the port (`address6`: "2001:db8::1/64" or a list of them),
+  // answered by NDP and ICMPv6 echo; DHCPv6 replies to relays come from the first.
+  // The link-local address (fe80:: + EUI-64 of the port MAC) is always ours too.
+  std::vector<std::pair<std::array<uint8_t, 16>, uint8_t>> addresses6;
   uint16_t rx_descriptors = 1024;
   uint16_t tx_descriptors = 1024;
 };
