@@ -79,4 +79,12 @@ std::shared_ptr<AddressPool> PoolRegistry::Get(uint32_t first, uint32_t last) {
   return slot;
 }
 
+std::shared_ptr<AddressPool> PoolRegistry::GetV6(const std::array<uint8_t, 16>& first,
+                                                 uint8_t slot_len, uint64_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto& slot = pools6_[{first, slot_len, size}];
+  if (!slot) slot = std::make_shared<AddressPool>(1, uint32_t(size), shard_count_);
+  return slot;
+}
+
 }  // namespace fastlease::leasedb

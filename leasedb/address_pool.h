@@ -14,11 +14,13 @@
 // pass over (size/64) words.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <tuple>
 #include <utility>
 
 namespace fastlease::leasedb {
@@ -63,12 +65,19 @@ class PoolRegistry {
  public:
   explicit PoolRegistry(uint32_t shard_count) : shard_count_(shard_count) {}
   std::shared_ptr<AddressPool> Get(uint32_t first, uint32_t last);
+  // A v6 pool of `size` slots (addresses, or delegated prefixes of `slot_len`)
+  // from `first`: slot i is bit i + 1 of the returned pool (Claim() returns i + 1,
+  // 0 when exhausted). `size` must be in [1, 2^32 - 2].
+  std::shared_ptr<AddressPool> GetV6(const std::array<uint8_t, 16>& first, uint8_t slot_len,
+                                     uint64_t size);
   uint32_t shard_count() const { return shard_count_; }
 
  private:
   uint32_t shard_count_;
   std::mutex mu_;
   std::map<std::pair<uint32_t, uint32_t>, std::shared_ptr<AddressPool>> pools_;
+  std::map<std::tuple<std::array<uint8_t, 16>, uint8_t, uint64_t>, std::shared_ptr<AddressPool>>
+      pools6_;
 };
 
 }  // namespace fastlease::leasedb

@@ -84,6 +84,61 @@ bool DecodeLease(std::span<const uint8_t> key, std::span<const uint8_t> v, Lease
   return true;
 }
 
+void EncodeLease6Key(const Lease6& l, uint8_t out[kLease6KeySize]) {
+  std::memcpy(out, l.address.data(), 16);
+  out[16] = l.prefix_len;
+  for (int i = 0; i < 8; ++i) out[17 + i] = uint8_t(l.key_hash >> (56 - 8 * i));
+}
+
+namespace {
+constexpr uint8_t kValue6Version = 1;
+// version, state, type, duid_len, iaid, expire, valid, preferred, subnet_id, duid_hash
+constexpr size_t kFixedValue6Size = 4 + 4 * 5 + 8;
+}  // namespace
+
+size_t EncodeLease6(const Lease6& l, uint8_t* p) {
+  static_assert(kFixedValue6Size == 32);
+  const size_t duid = std::min<size_t>(l.duid_len, kInlineDuidSize);
+  p[0] = kValue6Version;
+  p[1] = uint8_t(l.state);
+  p[2] = uint8_t(l.type);
+  p[3] = l.duid_len;
+  Put32(p + 4, l.iaid);
+  Put32(p + 8, l.expire);
+  Put32(p + 12, l.valid);
+  Put32(p + 16, l.preferred);
+  Put32(p + 20, l.subnet_id);
+  Put32(p + 24, uint32_t(l.duid_hash));
+  Put32(p + 28, uint32_t(l.duid_hash >> 32));
+  std::memcpy(p + kFixedValue6Size, l.duid, duid);
+  return kFixedValue6Size + duid;
+}
+
+bool DecodeLease6(std::span<const uint8_t> key, std::span<const uint8_t> v, Lease6& l) {
+  if (key.size() != kLease6KeySize || v.size() < kFixedValue6Size || v[0] != kValue6Version) {
+    return false;
+  }
+  if (v[1] < uint8_t(LeaseState::kOffered) || v[1] > uint8_t(LeaseState::kDeclined)) return false;
+  if (v[2] > uint8_t(Lease6Type::kPd) || key[16] > 128) return false;
+  const size_t duid = std::min<size_t>(v[3], kInlineDuidSize);
+  if (v.size() != kFixedValue6Size + duid) return false;
+  l = Lease6{};
+  std::memcpy(l.address.data(), key.data(), 16);
+  l.prefix_len = key[16];
+  for (int i = 0; i < 8; ++i) l.key_hash = l.key_hash << 8 | key[17 + i];
+  l.state = LeaseState(v[1]);
+  l.type = Lease6Type(v[2]);
+  l.duid_len = v[3];
+  l.iaid = Get32(v.data() + 4);
+  l.expire = Get32(v.data() + 8);
+  l.valid = Get32(v.data() + 12);
+  l.preferred = Get32(v.data() + 16);
+  l.subnet_id = Get32(v.data() + 20);
+  l.duid_hash = uint64_t(Get32(v.data() + 24)) | uint64_t(Get32(v.data() + 28)) << 32;
+  std::memcpy(l.duid, v.data() + kFixedValue6Size, duid);
+  return true;
+}
+
 absl::StatusOr<std::unique_ptr<LeaseStore>> LeaseStore::Open(const std::string& path,
                                                             const StoreOptions& options) {
   rocksdb::Options o;
@@ -106,7 +161,8 @@ absl::StatusOr<std::unique_ptr<LeaseStore>> LeaseStore::Open(const std::string& 
   index_cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(9));
   index_cf.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 20));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
-      {rocksdb::kDefaultColumnFamilyName, cf}, {"events", cf}, {"index", index_cf}};
+      {rocksdb::kDefaultColumnFamilyName, cf}, {"events", cf}, {"index", index_cf},
+      {"leases6", cf}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   absl::Status s = FromRocks(rocksdb::DB::Open(rocksdb::DBOptions(o), path, descriptors, &handles, &db),
@@ -121,6 +177,7 @@ LeaseStore::LeaseStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*
   leases_cf_ = cfs_[0];
   events_cf_ = cfs_[1];
   index_cf_ = cfs_[2];
+  leases6_cf_ = cfs_[3];
 }
 
 LeaseStore::~LeaseStore() {
@@ -164,9 +221,11 @@ rocksdb::Slice AsSlice(const uint8_t* p, size_t n) {
 }  // namespace
 
 absl::Status LeaseStore::Write(std::span<const ChangeRecord> records, uint64_t first_event_seq,
-                               uint32_t time) {
-  if (records.empty()) return absl::OkStatus();
-  rocksdb::WriteBatch batch(records.size() * 192);
+                               uint32_t time, std::span<const ChangeRecord6> records6) {
+  if (records.empty() && records6.empty()) return absl::OkStatus();
+  rocksdb::WriteBatch batch((records.size() + records6.size()) * 192);
+  if (absl::Status st = AddToBatch6(batch, records6); !st.ok()) return st;
+  if (records.empty()) first_event_seq = 0;
   uint8_t key[kLeaseKeySize];
   uint8_t value[kMaxLeaseValueSize];
   uint8_t event_key[8];
@@ -284,6 +343,117 @@ absl::Status LeaseStore::TrimEvents(uint64_t below) {
   rocksdb::WriteOptions wo;
   wo.disableWAL = options_.disable_wal;
   return FromRocks(db_->DeleteRange(wo, events_cf_, AsSlice(lo, 8), AsSlice(keep)), "trim events");
+}
+
+namespace {
+constexpr size_t kIndex6KeySize = 1 + 8 + kLease6KeySize;
+void Index6Key(uint8_t* out, uint64_t duid_hash, const uint8_t* lease_key) {
+  out[0] = 'd';
+  PutBigEndian(out + 1, duid_hash, 8);
+  std::memcpy(out + 9, lease_key, kLease6KeySize);
+}
+std::span<const uint8_t> AsSpan(const rocksdb::Slice& s) {
+  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
+}
+}  // namespace
+
+absl::Status LeaseStore::AddToBatch6(rocksdb::WriteBatch& batch,
+                                     std::span<const ChangeRecord6> records) {
+  uint8_t key[kLease6KeySize];
+  uint8_t value[kMaxLease6ValueSize];
+  uint8_t index[kIndex6KeySize];
+  for (const ChangeRecord6& r : records) {
+    EncodeLease6Key(r.lease, key);
+    Index6Key(index, r.lease.duid_hash, key);
+    rocksdb::Status s;
+    if (r.op == ChangeOp::kPut) {
+      const size_t n = EncodeLease6(r.lease, value);
+      s = batch.Put(leases6_cf_, AsSlice(key, kLease6KeySize), AsSlice(value, n));
+      if (s.ok()) s = batch.Put(index_cf_, AsSlice(index, kIndex6KeySize), rocksdb::Slice());
+    } else {
+      s = batch.Delete(leases6_cf_, AsSlice(key, kLease6KeySize));
+      if (s.ok()) s = batch.Delete(index_cf_, AsSlice(index, kIndex6KeySize));
+    }
+    if (!s.ok()) return FromRocks(s, "batch");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<Lease6>> LeaseStore::Leases6At(
+    const std::array<uint8_t, 16>& address) const {
+  std::vector<Lease6> out;
+  const rocksdb::Slice prefix(reinterpret_cast<const char*>(address.data()), 16);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), leases6_cf_));
+  Lease6 l;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (DecodeLease6(AsSpan(it->key()), AsSpan(it->value()), l)) out.push_back(l);
+  }
+  if (absl::Status s = FromRocks(it->status(), "lookup"); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<Lease6>> LeaseStore::Leases6ByDuid(std::span<const uint8_t> duid) const {
+  std::vector<Lease6> out;
+  if (duid.empty() || duid.size() > 255) return out;
+  const uint64_t hash = DuidHash(duid);
+  const std::string prefix = IndexPrefix('d', hash);
+  rocksdb::ReadOptions ro;
+  ro.prefix_same_as_start = true;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, index_cf_));
+  std::string value;
+  Lease6 l;
+  const size_t inline_len = std::min<size_t>(duid.size(), kInlineDuidSize);
+  for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
+    const rocksdb::Slice k = it->key();
+    if (k.size() != kIndex6KeySize) continue;
+    const rocksdb::Slice lease_key(k.data() + 9, kLease6KeySize);
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), leases6_cf_, lease_key, &value);
+    if (s.IsNotFound()) continue;
+    if (!s.ok()) return FromRocks(s, "lookup");
+    if (DecodeLease6(AsSpan(lease_key), AsSpan(rocksdb::Slice(value)), l) &&
+        l.duid_len == duid.size() && std::memcmp(l.duid, duid.data(), inline_len) == 0) {
+      out.push_back(l);
+    }
+  }
+  if (absl::Status s = FromRocks(it->status(), "lookup"); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<std::vector<Lease6>> LeaseStore::Page6(const std::array<uint8_t, 16>& after,
+                                                      bool from_start, size_t limit) const {
+  std::vector<Lease6> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), leases6_cf_));
+  if (from_start) {
+    it->SeekToFirst();
+  } else {
+    // The first key past every record of `after`: after + 0xff (longer than any key prefix).
+    std::string k(reinterpret_cast<const char*>(after.data()), 16);
+    k.append(kLease6KeySize, '\xff');
+    it->Seek(AsSlice(k));
+  }
+  Lease6 l;
+  for (; it->Valid() && out.size() < limit; it->Next()) {
+    if (DecodeLease6(AsSpan(it->key()), AsSpan(it->value()), l)) out.push_back(l);
+  }
+  if (absl::Status s = FromRocks(it->status(), "page"); !s.ok()) return s;
+  return out;
+}
+
+absl::Status LeaseStore::ForEach6(const std::function<void(const Lease6&)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, leases6_cf_));
+  Lease6 l;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (!DecodeLease6(AsSpan(it->key()), AsSpan(it->value()), l)) {
+      const rocksdb::Slice k = it->key();
+      return absl::DataLossError(absl::StrCat(
+          "undecodable v6 lease record at key ",
+          absl::BytesToHexString(absl::string_view(k.data(), k.size()))));
+    }
+    fn(l);
+  }
+  return FromRocks(it->status(), "scan");
 }
 
 absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesAt(uint32_t address) const {

@@ -13,7 +13,11 @@
 //            the events (AppendLeaseEvent); in the same WriteBatch as the leases
 //   index    client identity → lease key, for lookups by hw-address / client-id:
 //            'k' key hash | lease key for every lease, and 'h' htype+hw hash |
-//            lease key for leases keyed by client-id (values empty)
+//            lease key for leases keyed by client-id (values empty); and for v6
+//            'd' DUID hash | v6 lease key (lookups by DUID)
+//   leases6  the DHCPv6 leases: key = 16-byte address or prefix, prefix length,
+//            8-byte big-endian key hash (DUID+IAID+type); value EncodeLease6.
+//            v6 changes make no lease events (the event stream is DHCPv4's).
 //
 // Write() applies one batch of change records (and their events and index
 // entries) as one WriteBatch; with `sync` it returns only after the WAL is on
@@ -38,6 +42,7 @@
 
 namespace rocksdb {
 class DB;
+class WriteBatch;
 class ColumnFamilyHandle;
 }
 
@@ -56,6 +61,12 @@ size_t EncodeLease(const Lease& lease, uint8_t* out);
 // False when `value` is not a lease this version can read.
 bool DecodeLease(std::span<const uint8_t> key, std::span<const uint8_t> value, Lease& out);
 
+inline constexpr size_t kLease6KeySize = 16 + 1 + 8;
+void EncodeLease6Key(const Lease6& lease, uint8_t out[kLease6KeySize]);
+inline constexpr size_t kMaxLease6ValueSize = 32 + kInlineDuidSize;
+size_t EncodeLease6(const Lease6& lease, uint8_t* out);
+bool DecodeLease6(std::span<const uint8_t> key, std::span<const uint8_t> value, Lease6& out);
+
 class LeaseStore {
  public:
   static absl::StatusOr<std::unique_ptr<LeaseStore>> Open(const std::string& path,
@@ -65,8 +76,9 @@ class LeaseStore {
   // One WriteBatch for all `records` (kPut writes, kDelete removes). When
   // `first_event_seq` is not 0, record i also becomes lease event
   // first_event_seq + i stamped with `time`.
+  // `records6` (v6 changes) go in the same WriteBatch and make no events.
   absl::Status Write(std::span<const ChangeRecord> records, uint64_t first_event_seq = 0,
-                     uint32_t time = 0);
+                     uint32_t time = 0, std::span<const ChangeRecord6> records6 = {});
 
   // --- lease events ---
   // Highest event seq stored (0 when none) and lowest (last + 1 when none).
@@ -93,6 +105,15 @@ class LeaseStore {
   // Every stored lease, in key order. Stops at the first undecodable value with
   // DataLoss naming its key.
   absl::Status ForEach(const std::function<void(const Lease&)>& fn) const;
+  // --- DHCPv6 leases (any thread; ForEach6 before the persister starts) ---
+  // Records whose address (or prefix) is `address`, any prefix length.
+  absl::StatusOr<std::vector<Lease6>> Leases6At(const std::array<uint8_t, 16>& address) const;
+  // Records of the client with this DUID (full bytes), every IA.
+  absl::StatusOr<std::vector<Lease6>> Leases6ByDuid(std::span<const uint8_t> duid) const;
+  // Up to `limit` records with an address/prefix > `after`, in address order.
+  absl::StatusOr<std::vector<Lease6>> Page6(const std::array<uint8_t, 16>& after,
+                                            bool from_start, size_t limit) const;
+  absl::Status ForEach6(const std::function<void(const Lease6&)>& fn) const;
   // Flushes memtables to SST files (used at clean shutdown under durability none).
   absl::Status Flush();
   uint64_t writes() const { return writes_; }
@@ -100,13 +121,15 @@ class LeaseStore {
  private:
   LeaseStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
              const StoreOptions& options);
+  absl::Status AddToBatch6(rocksdb::WriteBatch& batch, std::span<const ChangeRecord6> records);
   absl::StatusOr<std::vector<Lease>> ByIndexPrefix(const std::string& prefix,
                                                    const std::function<bool(const Lease&)>& keep) const;
   rocksdb::DB* db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // default, events, index
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // default, events, index, leases6
   rocksdb::ColumnFamilyHandle* leases_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* index_cf_ = nullptr;
+  rocksdb::ColumnFamilyHandle* leases6_cf_ = nullptr;
   StoreOptions options_;
   uint64_t writes_ = 0;
   std::string event_buf_;  // Write() scratch

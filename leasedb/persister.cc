@@ -26,6 +26,12 @@ Persister::Persister(LeaseStore& store, std::vector<LeaseShard*> shards, size_t 
 
 Persister::~Persister() { Stop(); }
 
+void Persister::SetV6Shards(std::vector<Lease6Shard*> shards6) {
+  shards6_ = std::move(shards6);
+  batch6_.resize(shards6_.empty() ? 0 : max_batch_);
+  last_seq6_.assign(shards6_.size(), 0);
+}
+
 void Persister::Start() {
   stop_.store(false, std::memory_order_relaxed);
   thread_ = std::thread([this] { Loop(); });
@@ -57,10 +63,17 @@ absl::StatusOr<size_t> Persister::RunOnce() {
     if (got > 0) last_seq_[s] = batch_[n + got - 1].seq;
     n += got;
   }
-  if (n == 0) return size_t{0};
+  size_t n6 = 0;
+  for (size_t s = 0; s < shards6_.size() && n6 < batch6_.size(); ++s) {
+    const size_t got = shards6_[s]->DrainChanges(batch6_.data() + n6, batch6_.size() - n6);
+    if (got > 0) last_seq6_[s] = batch6_[n6 + got - 1].seq;
+    n6 += got;
+  }
+  if (n == 0 && n6 == 0) return size_t{0};
   for (;;) {
     const uint32_t now = uint32_t(std::time(nullptr));
-    absl::Status st = store_.Write(std::span<const ChangeRecord>(batch_.data(), n), next_event_, now);
+    absl::Status st = store_.Write(std::span<const ChangeRecord>(batch_.data(), n), next_event_, now,
+                                   std::span<const ChangeRecord6>(batch6_.data(), n6));
     if (st.ok()) break;
     errors_.fetch_add(1, std::memory_order_relaxed);
     std::fprintf(stderr, "fastlease: persister: %s; retrying\n", st.ToString().c_str());
@@ -71,6 +84,7 @@ absl::StatusOr<size_t> Persister::RunOnce() {
   next_event_ += n;
   last_event_.store(next_event_ - 1, std::memory_order_release);
   for (size_t s = 0; s < shards_.size(); ++s) shards_[s]->PublishDurable(last_seq_[s]);
+  for (size_t s = 0; s < shards6_.size(); ++s) shards6_[s]->PublishDurable(last_seq6_[s]);
   {
     std::lock_guard<std::mutex> lock(observer_mu_);
     if (observer_) {
@@ -91,9 +105,9 @@ absl::StatusOr<size_t> Persister::RunOnce() {
     const uint64_t below = next_event_ - event_retention_;
     if (store_.TrimEvents(below).ok()) trimmed_below_ = below;
   }
-  records_.fetch_add(n, std::memory_order_relaxed);
+  records_.fetch_add(n + n6, std::memory_order_relaxed);
   batches_.fetch_add(1, std::memory_order_relaxed);
-  return n;
+  return n + n6;
 }
 
 void Persister::Loop() {
@@ -109,6 +123,7 @@ void Persister::Loop() {
     if (stopping) {
       bool pending = false;
       for (LeaseShard* s : shards_) pending |= s->HasPendingChanges();
+      for (Lease6Shard* s : shards6_) pending |= s->HasPendingChanges();
       if (!pending) return;
       continue;
     }

@@ -35,6 +35,9 @@ class Persister {
             uint64_t event_retention = 1000000);
   ~Persister();
 
+  // The DHCPv6 shards (one per worker, beside the v4 ones): their changes go in the
+  // same WriteBatch as the v4 ones, up to max_batch more per round. Before Start().
+  void SetV6Shards(std::vector<Lease6Shard*> shards6);
   void Start();
   // Stops the thread after a final round that empties every ring.
   void Stop();
@@ -62,6 +65,9 @@ class Persister {
   size_t max_batch_;
   std::vector<ChangeRecord> batch_;
   std::vector<uint64_t> last_seq_;
+  std::vector<Lease6Shard*> shards6_;
+  std::vector<ChangeRecord6> batch6_;
+  std::vector<uint64_t> last_seq6_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
   std::atomic<uint64_t> records_{0};
