@@ -61,6 +61,13 @@ absl::StatusOr<PortSet> ConfigurePorts(const config::DataplaneConfig& dataplane,
     p.port_id = *id;
     p.name = DeviceName(cp.device);
     p.local.Add(cp.address, cp.prefix_len);
+    for (const auto& [address6, prefix_len6] : cp.addresses6) {
+      if (!p.local.AddIpv6(address6, prefix_len6)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(p.name, ": at most ", LocalInterface::kMaxAddresses6,
+                         " IPv6 addresses, none multicast or ::"));
+      }
+    }
 
     rte_eth_dev_info info{};
     if (int rc = rte_eth_dev_info_get(p.port_id, &info); rc != 0) {
@@ -114,6 +121,7 @@ absl::StatusOr<PortSet> ConfigurePorts(const config::DataplaneConfig& dataplane,
     }
     std::copy(std::begin(mac.addr_bytes), std::end(mac.addr_bytes), p.mac.begin());
     p.local.mac = p.mac;
+    p.local.SetLinkLocalFromMac();
     Log("port {} ({}): id {}, mac {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, address {}/{}, {} "
         "queue pair(s), {} rx / {} tx descriptors",
         pi, p.name, p.port_id, p.mac[0], p.mac[1], p.mac[2], p.mac[3], p.mac[4], p.mac[5],

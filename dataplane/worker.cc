@@ -225,6 +225,23 @@ uint16_t WireStage(WorkerContext& ctx, uint8_t pi, rte_mbuf** pkts, uint16_t n) 
         Tx(ctx, pi, m);
         break;
       }
+      case FrameKind::kNeighborSolicit: {  // NDP, the IPv6 ARP: counted with it
+        const size_t len = BuildNeighborAdvertisement(FrameWithTailroom(m), meta.info, local.mac);
+        SetLength(m, len);
+        ctx.counters.Count(WorkerEvent::kArpReplies);
+        Tx(ctx, pi, m);
+        break;
+      }
+      case FrameKind::kIcmp6Echo: {
+        const size_t len = BuildIcmp6EchoReply(FrameWithTailroom(m), meta.info, local.mac);
+        SetLength(m, len);
+        ctx.counters.Count(WorkerEvent::kIcmpReplies);
+        Tx(ctx, pi, m);
+        break;
+      }
+      case FrameKind::kDhcp6:  // no DHCPv6 stage yet
+        rte_pktmbuf_free(m);
+        break;
       case FrameKind::kDrop:
         ctx.counters.Count(v.drop);
         rte_pktmbuf_free(m);

@@ -360,8 +360,11 @@ TEST(WireParse, OtherDrops) {
             WireDrop::kNotDhcpPort);
   EXPECT_EQ(DropOf(DhcpFrame({}, 0, 0x0a000002)), WireDrop::kNotForUs);
   EXPECT_EQ(DropOf(DhcpFrame({}, 0, 0x0a0001ff)), WireDrop::kNotForUs);
-  EXPECT_EQ(DropOf(Concat(Ethernet(kBroadcastMac, kClientMac, {}, 0x86dd), Bytes(60))),
+  EXPECT_EQ(DropOf(Concat(Ethernet(kBroadcastMac, kClientMac, {}, 0x88cc), Bytes(60))),
             WireDrop::kNotIpv4OrArp);
+  // IPv6 is parsed now, but never to the broadcast MAC.
+  EXPECT_EQ(DropOf(Concat(Ethernet(kBroadcastMac, kClientMac, {}, 0x86dd), Bytes(60))),
+            WireDrop::kWrongDstMac);
   EXPECT_EQ(DropOf(Concat(Ethernet(kOurMac, kClientMac, {}, kEtherTypeIpv4),
                           Ipv4(kClientIp, kOurIp, Bytes(20), IpOptions{.proto = 6}))),
             WireDrop::kNotUdpOrIcmp);
