@@ -8,7 +8,7 @@
 //   size_t ia = b.BeginOption(opt::kIaNa);  b.AddU32(iaid); b.AddU32(t1); b.AddU32(t2);
 //     b.AddIaAddress(addr, preferred, valid);
 //   b.EndOption(ia);
-//   b.AddStatus(opt::kStatusCode, StatusCode::kSuccess, "");   // or inside an IA
+//   b.AddStatus(StatusCode::kSuccess, "");   // or inside an IA
 //   size_t n = b.Finish();   // 0 if anything did not fit
 //
 // StartReply writes, for each relay level of `request` (outermost first), a
@@ -17,9 +17,12 @@
 // option; Finish() closes them all. Options nest with BeginOption/EndOption (the
 // length is patched at EndOption). The builder never writes past the buffer: once
 // something does not fit, the builder is failed and Finish() returns 0.
-// No allocation, no exceptions. One builder per reply.
+// `out` must not overlap the request's bytes (the relay chain and echoed options are
+// read from them while the reply is written). No allocation, no exceptions. One
+// builder per reply.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -45,10 +48,12 @@ class Dhcp6Builder {
   bool AddU32Option(uint16_t code, uint32_t value);  // Information Refresh Time, SOL_MAX_RT
   // Status Code option: code(2) + UTF-8 message.
   bool AddStatus(StatusCode status, std::string_view message);
-  // IA Address option (24 + 4 + 4 bytes): address, preferred, valid lifetimes.
+  // IA Address option (4 + 16 + 4 + 4 bytes): address, preferred, valid lifetimes.
   bool AddIaAddress(std::span<const uint8_t, 16> address, uint32_t preferred, uint32_t valid);
   // IA Prefix option: preferred, valid, prefix length, prefix. `excluded` (RFC 6603):
   // when non-zero length, a PD_EXCLUDE sub-option for `excluded_prefix/excluded_len`.
+  // A prefix_len > 128, or an exclusion not inside `prefix/prefix_len`, fails the
+  // builder (Finish() returns 0): no reply rather than one without the exclusion.
   bool AddIaPrefix(std::span<const uint8_t, 16> prefix, uint8_t prefix_len, uint32_t preferred,
                    uint32_t valid, std::span<const uint8_t, 16> excluded_prefix = kNoPrefix,
                    uint8_t excluded_len = 0);

@@ -122,6 +122,7 @@ class Dhcp6Message {
 
  private:
   friend ParseError Parse(std::span<const uint8_t> bytes, Dhcp6Message& out);
+  friend class OptionIndexer6;  // message6.cc: fills the index below
   struct Slot {
     uint16_t offset = 0;  // of the option's data within client_
     uint16_t length = 0;
