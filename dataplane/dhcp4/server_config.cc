@@ -18,8 +18,8 @@ uint32_t MaskOf(uint8_t len) { return len == 0 ? 0 : ~uint32_t{0} << (32 - len);
 
 constexpr std::string_view kVendorClassPrefix = "VENDOR_CLASS_";
 
-// The name a port goes by in `interface` and pkt.iface: the `iface=` of a vdev
-// (net_af_packet0,iface=veth0 → veth0), else the device up to its first comma.
+}  // namespace
+
 std::string PortName(const config::Port& port) {
   const std::string& d = port.device;
   if (size_t at = d.find("iface="); at != std::string::npos) {
@@ -29,7 +29,24 @@ std::string PortName(const config::Port& port) {
   return d.substr(0, d.find(','));
 }
 
-}  // namespace
+bool MatchInterfaceName(std::string_view name, std::string_view port_name, uint32_t* vlan) {
+  if (name == port_name) {
+    *vlan = 0;
+    return true;
+  }
+  if (name.size() <= port_name.size() + 1 || !name.starts_with(port_name) ||
+      name[port_name.size()] != '.') {
+    return false;
+  }
+  uint32_t v = 0;
+  for (char ch : name.substr(port_name.size() + 1)) {
+    if (ch < '0' || ch > '9') return false;
+    v = v * 10 + uint32_t(ch - '0');
+    if (v > 4095) return false;
+  }
+  *vlan = v;
+  return true;
+}
 
 void OptionSet::Add(const config::OptionData& o) {
   if (index_[o.code] != 0) {
@@ -282,23 +299,8 @@ absl::Status ServerConfig::Build(leasedb::PoolRegistry& pools) {
     if (s.interface.empty()) continue;
     const std::string_view name = s.interface;
     for (size_t port = 0; port < port_names_.size(); ++port) {
-      const std::string& pn = port_names_[port];
       uint32_t vlan = 0;
-      if (name == pn) {
-        vlan = 0;
-      } else if (name.size() > pn.size() + 1 && name.starts_with(pn) && name[pn.size()] == '.') {
-        uint32_t v = 0;
-        bool digits = true;
-        for (char ch : name.substr(pn.size() + 1)) {
-          if (ch < '0' || ch > '9') digits = false;
-          v = v * 10 + uint32_t(ch - '0');
-          if (v > 4095) digits = false;
-        }
-        if (!digits) continue;
-        vlan = v;
-      } else {
-        continue;
-      }
+      if (!MatchInterfaceName(name, port_names_[port], &vlan)) continue;
       by_interface_.emplace(uint32_t(port) << 16 | vlan, SubnetById(s.id));
     }
   }

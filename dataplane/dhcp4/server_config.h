@@ -31,6 +31,14 @@
 
 namespace fastlease::dhcp4 {
 
+// The name a port goes by in `interface` and pkt.iface: the `iface=` of a vdev
+// (net_af_packet0,iface=veth0 → veth0), else the device up to its first comma.
+std::string PortName(const config::Port& port);
+// True when `name` ("veth0" or "veth0.100") names the port `port_name`; `*vlan` is
+// the VLAN id after the dot (0 without one).
+bool MatchInterfaceName(std::string_view name, std::string_view port_name, uint32_t* vlan);
+
+
 // The options one level of the configuration defines, by code.
 class OptionSet {
  public:
