@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every fastlease test: unit tests (GoogleTest, through meson), the parser
-# fuzzer for a bounded time, and the integration tests (real clients in network
+# fuzzers for a bounded time, and the integration tests (real clients in network
 # namespaces). Installs missing packages and builds first. Idempotent.
 #
 #   test/run-all.sh            # everything
@@ -28,11 +28,12 @@ mkdir -p "$RESULTS"
 GTEST_OUTPUT="xml:$RESULTS/" meson test -C "$BUILD" --print-errorlogs --num-processes 2
 unit_rc=$?
 
-# 2. Fuzzer: the DHCPv4 parser under libFuzzer + ASan/UBSan for a bounded time.
+# 2. Fuzzers: the DHCPv4 and DHCPv6 parsers under libFuzzer + ASan/UBSan, sharing a
+#    bounded time.
 fuzz_ok=0
 if bash test/fuzz/run.sh "$FUZZ_SECONDS" > "$RESULTS/fuzz.log" 2>&1; then
   fuzz_ok=1
-  echo "fuzz: dhcp4 parser ran ${FUZZ_SECONDS}s without a finding"
+  echo "fuzz: dhcp4 and dhcp6 parsers ran ${FUZZ_SECONDS}s in all without a finding"
 else
   echo "fuzz: FAILED (see $RESULTS/fuzz.log)"; tail -30 "$RESULTS/fuzz.log"
 fi

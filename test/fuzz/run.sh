@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Builds the DHCPv4 codec fuzzer with clang (libFuzzer + ASan + UBSan) straight
-# from the sources and runs it for SECONDS (default 60).
+# Builds the DHCPv4 and DHCPv6 codec fuzzers with clang (libFuzzer + ASan + UBSan)
+# straight from the sources and runs each for half of SECONDS (default 60; at
+# least one second each), the DHCPv4 one first.
 #
 #   test/fuzz/run.sh 120
 #
-# Exit status: 0 if no crash, non-zero otherwise (the work directory with the
-# crashing input is kept and printed). Environment: CXX (default clang++),
-# FASTLEASE_CAPTURES_DIR (seed pcaps, default /work/shared/captures),
-# FUZZ_JOBS (parallel fuzzing processes, default 1).
+# Exit status: 0 if neither fuzzer found a crash, non-zero otherwise (the work
+# directory with the crashing inputs is kept and printed). Environment: CXX (default
+# clang++), FASTLEASE_CAPTURES_DIR (DHCPv4 seed pcaps, default /work/shared/captures),
+# FUZZ_JOBS (parallel fuzzing processes per fuzzer, default 1).
 set -euo pipefail
 
 seconds="${1:-60}"
@@ -15,23 +16,27 @@ repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cxx="${CXX:-clang++}"
 captures="${FASTLEASE_CAPTURES_DIR:-/work/shared/captures}"
 python="$(command -v /usr/bin/python3 || command -v python3)"
-work="$(mktemp -d "${TMPDIR:-/tmp}/dhcp4-fuzz.XXXXXX")"
-corpus="$work/corpus"
-mkdir -p "$corpus" "$work/artifacts"
+work="$(mktemp -d "${TMPDIR:-/tmp}/dhcp-fuzz.XXXXXX")"
+for f in dhcp4 dhcp6; do mkdir -p "$work/$f/corpus" "$work/$f/artifacts"; done
 
-echo "building $work/dhcp4_parse_fuzzer"
-"$cxx" -std=c++20 -O1 -g -fno-omit-frame-pointer \
-  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-  -Wall -Wextra -Wpedantic -Werror \
-  -I"$repo" \
-  "$repo/test/fuzz/dhcp4_parse_fuzzer.cc" \
-  "$repo/dataplane/dhcp4/message.cc" \
-  "$repo/dataplane/dhcp4/builder.cc" \
-  -o "$work/dhcp4_parse_fuzzer"
+# build NAME SOURCES...: the fuzzer test/fuzz/NAME.cc with the codec SOURCES.
+build() {
+  local name="$1"
+  shift
+  echo "building $work/$name"
+  "$cxx" -std=c++20 -O1 -g -fno-omit-frame-pointer \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+    -Wall -Wextra -Wpedantic -Werror \
+    -I"$repo" \
+    "$repo/test/fuzz/$name.cc" "${@/#/$repo/}" \
+    -o "$work/$name"
+}
+build dhcp4_parse_fuzzer dataplane/dhcp4/message.cc dataplane/dhcp4/builder.cc
+build dhcp6_parse_fuzzer dataplane/dhcp6/message6.cc dataplane/dhcp6/builder6.cc
 
-# Seeds: hand-made messages covering the option areas, plus every DHCP payload in
-# the captures.
-"$python" - "$corpus" "$captures" <<'EOF'
+# DHCPv4 seeds: hand-made messages covering the option areas, plus every DHCP
+# payload in the captures.
+"$python" - "$work/dhcp4/corpus" "$captures" <<'EOF'
 import glob, os, struct, sys
 
 corpus, captures = sys.argv[1], sys.argv[2]
@@ -85,10 +90,67 @@ for path in sorted(glob.glob(os.path.join(captures, "*.pcap"))):
         sport, dport, ulen = struct.unpack_from(">HHH", ip, ihl)
         if {sport, dport} == {67, 68} and 8 <= ulen <= len(ip) - ihl:
             save(ip[ihl + 8:ihl + ulen])
-print("seeded %d inputs" % n)
+print("dhcp4: seeded %d inputs" % n)
 EOF
 
-cat >"$work/dhcp4.dict" <<'EOF'
+# DHCPv6 seeds: hand-made client messages of every type, with IA_NA/IA_TA/IA_PD
+# and their entries, behind 0 to 3 relays with Interface-Id, Remote-Id and
+# Subscriber-Id, plus the dhclient Solicit of test/dataplane/dhcp6/fixtures6.h.
+"$python" - "$work/dhcp6/corpus" <<'EOF'
+import os, struct, sys
+
+corpus = sys.argv[1]
+n = 0
+
+def save(data):
+    global n
+    with open(os.path.join(corpus, "seed-%03d" % n), "wb") as f:
+        f.write(bytes(data))
+    n += 1
+
+def opt(code, data=b""):
+    return struct.pack(">HH", code, len(data)) + bytes(data)
+
+def client(t, options, xid=0x27bbea):
+    return bytes([t]) + xid.to_bytes(3, "big") + options
+
+def relay(inner, hop=0, before=b"", after=b""):
+    link = bytes.fromhex("20010db8000100000000000000000001")
+    peer = bytes.fromhex("fe80000000000000000000fffe000002")
+    return bytes([12, hop]) + link + peer + before + opt(9, inner) + after
+
+duid = bytes.fromhex("000100013298cfff020000000002")
+addr = lambda last: bytes.fromhex("20010db80001000000000000000000") + bytes([last])
+ia_addr = lambda a: opt(5, a + struct.pack(">II", 7200, 7500))
+ia_prefix = lambda plen, p, sub=b"": opt(26, struct.pack(">IIB", 7200, 7500, plen) + p + sub)
+ia_na = lambda iaid, sub=b"": opt(3, struct.pack(">III", iaid, 3600, 5400) + sub)
+ia_ta = lambda iaid, sub=b"": opt(4, struct.pack(">I", iaid) + sub)
+ia_pd = lambda iaid, sub=b"": opt(25, struct.pack(">III", iaid, 3600, 5400) + sub)
+common = opt(1, duid) + opt(6, bytes.fromhex("001700180043")) + opt(8, b"\x00\x00")
+
+solicit = bytes.fromhex(
+    "0127bbea0001000e000100013298cfff020000000002000600060017001800430008000200000003000c"
+    "0000000200000e10000015180019000c0000000200000e1000001518")
+save(solicit)
+prefix = bytes.fromhex("20010db8010000000000000000000000")
+full = client(3, common + opt(2, duid) + ia_na(1, ia_addr(addr(1)) + ia_addr(addr(2)))
+              + ia_ta(2, ia_addr(addr(3))) + ia_pd(3, ia_prefix(56, prefix, opt(67, b"\x3e\xac")))
+              + opt(14) + opt(20) + opt(39, b"\x00\x04host") + opt(16, b"\x00\x00\x01\x37\x00\x02ab"))
+save(full)
+for t in (1, 3, 4, 5, 6, 8, 9, 11):
+    save(client(t, common + ia_na(t) + ia_pd(t + 100)))
+ids = (opt(18, b"ge-0/0/1.100") + opt(37, b"\x00\x00\x11\x8bmodem-7"), opt(38, b"sub-42"))
+save(relay(solicit, 0, *ids))
+save(relay(relay(full, 0, opt(18, b"vlan100")), 1, *ids))
+save(relay(relay(relay(client(11, opt(1, duid)), 0), 1, opt(18, b"x")), 2, b"", opt(18, b"y")))
+save(client(1, opt(1, duid) + b"".join(ia_na(i) for i in range(8))))
+save(client(5, opt(1, duid) + ia_na(1, b"".join(ia_addr(addr(i)) for i in range(6)))))
+save(client(2, common))
+save(bytes([13, 0]) + bytes(32) + opt(9, client(7, common)))
+print("dhcp6: seeded %d inputs" % n)
+EOF
+
+cat >"$work/dhcp4/dict" <<'EOF'
 cookie="\x63\x82\x53\x63"
 overload_file="\x34\x01\x01"
 overload_sname="\x34\x01\x02"
@@ -98,20 +160,53 @@ request="\x35\x01\x03"
 max_size="\x39\x02\x02\x40"
 end="\xff"
 EOF
+cat >"$work/dhcp6/dict" <<'EOF'
+relay_forw="\x0c\x00"
+relay_msg="\x00\x09"
+interface_id="\x00\x12"
+remote_id="\x00\x25"
+subscriber_id="\x00\x26"
+client_id="\x00\x01\x00\x0e"
+ia_na="\x00\x03\x00\x0c"
+ia_ta="\x00\x04\x00\x04"
+ia_pd="\x00\x19\x00\x0c"
+ia_addr="\x00\x05\x00\x18"
+ia_prefix="\x00\x1a\x00\x19"
+pd_exclude="\x00\x43\x00\x02"
+elapsed="\x00\x08\x00\x02"
+rapid_commit="\x00\x0e\x00\x00"
+EOF
 
-args=(-max_total_time="$seconds" -print_final_stats=1 -dict="$work/dhcp4.dict"
-      -artifact_prefix="$work/artifacts/")
+# fuzz NAME SECONDS: runs work/NAME/NAME_parse_fuzzer on its corpus; status in $?.
 jobs="${FUZZ_JOBS:-1}"
-if [[ "$jobs" -gt 1 ]]; then
-  args+=(-jobs="$jobs" -workers="$jobs")  # logs go to $work/fuzz-N.log
+fuzz() {
+  local name="$1" secs="$2"
+  local args=(-max_total_time="$secs" -print_final_stats=1 -dict="$work/$name/dict"
+              -artifact_prefix="$work/$name/artifacts/")
+  if [[ "$jobs" -gt 1 ]]; then
+    args+=(-jobs="$jobs" -workers="$jobs")  # logs go to $work/NAME/fuzz-N.log
+  fi
+  echo "fuzzing $name for ${secs}s"
+  (cd "$work/$name" && "$work/${name}_parse_fuzzer" "${args[@]}" "$work/$name/corpus")
+}
+
+half=$(( seconds / 2 ))
+first=$(( half > 0 ? half : 1 ))
+second=$(( seconds - half > 0 ? seconds - half : 1 ))
+failed=0
+for run in "dhcp4 $first" "dhcp6 $second"; do
+  set -- $run
+  status=0
+  fuzz "$1" "$2" || status=$?
+  if [[ $status -ne 0 ]] || [[ -n "$(ls -A "$work/$1/artifacts")" ]]; then
+    echo "FUZZER $1 FAILED (status $status); inputs and logs kept in $work/$1" >&2
+    ls -l "$work/$1/artifacts" >&2
+    failed=$(( status == 0 ? 1 : status ))
+  else
+    echo "$1: no crash; corpus grew to $(ls "$work/$1/corpus" | wc -l) inputs"
+  fi
+done
+if [[ $failed -ne 0 ]]; then
+  exit "$failed"
 fi
-echo "fuzzing for ${seconds}s"
-status=0
-(cd "$work" && ./dhcp4_parse_fuzzer "${args[@]}" "$corpus") || status=$?
-if [[ $status -ne 0 ]] || [[ -n "$(ls -A "$work/artifacts")" ]]; then
-  echo "FUZZER FAILED (status $status); inputs and logs kept in $work" >&2
-  ls -l "$work/artifacts" >&2
-  exit "$(( status == 0 ? 1 : status ))"
-fi
-echo "no crash; corpus grew to $(ls "$corpus" | wc -l) inputs"
 rm -rf "$work"
