@@ -21,18 +21,21 @@
 #include <memory>
 
 #include "dataplane/dhcp4/server.h"
+#include "dataplane/dhcp6/server6.h"
 
 namespace fastlease::dataplane {
 
 struct ConfigVersion {
   std::shared_ptr<const dhcp4::ServerConfig> config;
+  std::shared_ptr<const dhcp6::ServerConfig6> config6;  // null: no Dhcp6 section
   uint64_t epoch = 0;
 };
 
 class ConfigPublisher {
  public:
-  explicit ConfigPublisher(std::shared_ptr<const dhcp4::ServerConfig> initial) {
-    Publish(std::move(initial));
+  explicit ConfigPublisher(std::shared_ptr<const dhcp4::ServerConfig> initial,
+                           std::shared_ptr<const dhcp6::ServerConfig6> initial6 = nullptr) {
+    Publish(std::move(initial), std::move(initial6));
   }
   ConfigPublisher(const ConfigPublisher&) = delete;
   ConfigPublisher& operator=(const ConfigPublisher&) = delete;
@@ -40,9 +43,11 @@ class ConfigPublisher {
   const ConfigVersion* Current() const { return current_.load(std::memory_order_acquire); }
 
   // Makes `config` current; returns its epoch.
-  uint64_t Publish(std::shared_ptr<const dhcp4::ServerConfig> config) {
+  uint64_t Publish(std::shared_ptr<const dhcp4::ServerConfig> config,
+                   std::shared_ptr<const dhcp6::ServerConfig6> config6 = nullptr) {
     auto v = std::make_unique<ConfigVersion>();
     v->config = std::move(config);
+    v->config6 = std::move(config6);
     v->epoch = next_epoch_++;
     current_.store(v.get(), std::memory_order_release);
     versions_.push_back(std::move(v));

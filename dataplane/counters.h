@@ -21,6 +21,8 @@
 
 #include "dataplane/dhcp4/message.h"
 #include "dataplane/dhcp4/server.h"
+#include "dataplane/dhcp6/message6.h"
+#include "dataplane/dhcp6/server6.h"
 #include "dataplane/wire.h"
 
 namespace fastlease::dataplane {
@@ -74,6 +76,8 @@ enum class WorkerDrop : uint8_t {
 // DHCP message types 0 (none/BOOTP) .. 8 (INFORM), for Kea's pkt4-*-received/sent.
 inline constexpr size_t kMessageTypeSlots = 9;
 
+// DHCPv6 message types 0 .. 13 (Relay-Repl), for Kea's pkt6-*-received/sent.
+inline constexpr size_t kMessageType6Slots = 14;
 // Offsets of each section of the flat counter array.
 struct CounterLayout {
   static constexpr size_t kEvents = 0;
@@ -83,13 +87,20 @@ struct CounterLayout {
   static constexpr size_t kServerDrops = kParseResults + dhcp4::kParseErrorCount;
   static constexpr size_t kReceived = kServerDrops + size_t(dhcp4::DropReason::kCount);
   static constexpr size_t kSent = kReceived + kMessageTypeSlots;
-  static constexpr size_t kTotal = kSent + kMessageTypeSlots;
+  // DHCPv6: parse results, server drops, messages by type (0..13) received and sent.
+  static constexpr size_t kParse6 = kSent + kMessageTypeSlots;
+  static constexpr size_t kServer6Drops = kParse6 + dhcp6::kParseErrorCount;
+  static constexpr size_t kReceived6 = kServer6Drops + size_t(dhcp6::DropReason6::kCount);
+  static constexpr size_t kSent6 = kReceived6 + kMessageType6Slots;
+  static constexpr size_t kTotal = kSent6 + kMessageType6Slots;
 };
 inline constexpr size_t kCounterCount = CounterLayout::kTotal;
 
 // Stats-file names: "rx_packets", "drop_park_full", "wire_ip_fragment",
 // "dhcp4_parse_ok", "dhcp4_parse_bad_cookie", "dhcp4_drop_no_subnet",
-// "pkt4-discover-received", "pkt4-offer-sent", ... Built once; not for workers.
+// "pkt4-discover-received", "pkt4-offer-sent", "dhcp6_parse_bad_ia",
+// "dhcp6_drop_no_subnet", "pkt6-solicit-received", "pkt6-advertise-sent", ...
+// Built once; not for workers.
 const std::string& CounterName(size_t index);
 // True for counters that are drops (everything in the drop sections).
 bool IsDropCounter(size_t index);
@@ -110,6 +121,16 @@ struct Counters {
   void CountSent(dhcp4::MessageType t) {
     const size_t i = size_t(t);
     v[CounterLayout::kSent + (i < kMessageTypeSlots ? i : 0)] += 1;
+  }
+  void Count(dhcp6::ParseError e) { v[CounterLayout::kParse6 + size_t(e)] += 1; }
+  void Count(dhcp6::DropReason6 r) { v[CounterLayout::kServer6Drops + size_t(r)] += 1; }
+  void CountReceived(dhcp6::MessageType t) {
+    const size_t i = size_t(t);
+    v[CounterLayout::kReceived6 + (i < kMessageType6Slots ? i : 0)] += 1;
+  }
+  void CountSent(dhcp6::MessageType t) {
+    const size_t i = size_t(t);
+    v[CounterLayout::kSent6 + (i < kMessageType6Slots ? i : 0)] += 1;
   }
   uint64_t Get(WorkerEvent e) const { return v[CounterLayout::kEvents + size_t(e)]; }
   uint64_t Get(WorkerDrop d) const { return v[CounterLayout::kWorkerDrops + size_t(d)]; }

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
 #include "dataplane/dataplane_process.h"
 #include "control/config/config.h"
@@ -26,6 +27,7 @@
 #include "dataplane/counters.h"
 #include "dataplane/dhcp4/server.h"
 #include "dataplane/dhcp4/server_config.h"
+#include "dataplane/dhcp6/server6.h"
 #include "dataplane/eal.h"
 #include "dataplane/log.h"
 #include "dataplane/management.h"
@@ -156,6 +158,10 @@ class DataplaneProcess::Impl {
   rte_mempool* pool_ = nullptr;
   PortSet ports_;
   std::vector<std::unique_ptr<leasedb::LeaseShard>> shards_;
+  std::vector<std::unique_ptr<leasedb::Lease6Shard>> shards6_;
+  std::vector<uint8_t> server_duid_;  // DHCPv6; empty without a Dhcp6 section at start
+  // Makes the server DUID and publishes the compiled Dhcp6 section (when there is one).
+  bool CompileDhcp6();
   std::unique_ptr<leasedb::LeaseStore> store_;
   std::unique_ptr<leasedb::Persister> persister_;
   WorkerControl control_;
@@ -171,6 +177,30 @@ class DataplaneProcess::Impl {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::vector<unsigned> spare_lcores_;
 };
+
+bool DataplaneProcess::Impl::CompileDhcp6() {
+  if (!config_.dhcp6.enabled) return true;
+  std::array<uint8_t, 6> mac{};
+  if (!ports_.empty()) mac = ports_[0].mac;
+  absl::StatusOr<std::vector<uint8_t>> duid =
+      dhcp6::LoadOrCreateServerDuid(config_.dhcp6, options_.state_dir, mac, UnixNow());
+  if (!duid.ok()) {
+    Log("DHCPv6 server DUID: {}", std::string(duid.status().message()));
+    return false;
+  }
+  server_duid_ = *std::move(duid);
+  absl::StatusOr<std::shared_ptr<const dhcp6::ServerConfig6>> c6 =
+      dhcp6::CompileServerConfig6(config_, *registry_, server_duid_);
+  if (!c6.ok()) {
+    LogErrorLines("cannot compile the Dhcp6 config", c6.status());
+    return false;
+  }
+  publisher_->Publish(publisher_->Current()->config, *std::move(c6));
+  Log("DHCPv6: {} subnet(s), server DUID {}", config_.dhcp6.subnets.size(),
+      absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(server_duid_.data()),
+                                               server_duid_.size())));
+  return true;
+}
 
 bool DataplaneProcess::Impl::Start(const char* program) {
   absl::StatusOr<config::Config> loaded = config::LoadConfigFile(options_.config_path);
@@ -241,6 +271,7 @@ bool DataplaneProcess::Impl::Start(const char* program) {
     return false;
   }
   ports_ = *std::move(ports);
+  if (!CompileDhcp6()) return false;
 
   // Leases: store, shards, recovery, persister.
   const config::LeaseDatabase& db = config_.dhcp4.lease_database;
@@ -261,9 +292,15 @@ bool DataplaneProcess::Impl::Start(const char* program) {
   store_ = *std::move(store);
   const size_t expected = ExpectedLeasesPerShard(config_);
   std::vector<leasedb::LeaseShard*> shard_ptrs;
+  std::vector<leasedb::Lease6Shard*> shard6_ptrs;
+  // v6 shards exist even without a Dhcp6 section (a reload may add one); sized small
+  // then, and grown by their slab when needed.
+  const size_t expected6 = config_.dhcp6.enabled ? expected : 1024;
   for (uint32_t w = 0; w < dp.workers; ++w) {
     shards_.push_back(std::make_unique<leasedb::LeaseShard>(w, expected, dp.change_ring_size));
     shard_ptrs.push_back(shards_.back().get());
+    shards6_.push_back(std::make_unique<leasedb::Lease6Shard>(w, expected6, dp.change_ring_size));
+    shard6_ptrs.push_back(shards6_.back().get());
   }
   absl::StatusOr<dhcp4::RecoveryStats> recovered =
       dhcp4::RecoverLeases(*publisher_->Current()->config, *store_, shard_ptrs, UnixNow());
@@ -275,8 +312,20 @@ bool DataplaneProcess::Impl::Start(const char* program) {
   Log("lease store {}: {} records, {} bound, {} kept for affinity, {} declined, {} dropped",
       store_path.string(), recovered->records, recovered->bound, recovered->affinity,
       recovered->declined, recovered->dropped);
+  if (const dhcp6::ServerConfig6* c6 = publisher_->Current()->config6.get()) {
+    absl::StatusOr<dhcp6::RecoveryStats6> r6 =
+        dhcp6::RecoverLeases6(*c6, *store_, shard6_ptrs, UnixNow());
+    if (!r6.ok()) {
+      Log("DHCPv6 lease recovery from {} failed: {}", store_path.string(),
+          std::string(r6.status().message()));
+      return false;
+    }
+    Log("lease store {}: {} DHCPv6 records, {} bound, {} dropped", store_path.string(),
+        r6->records, r6->bound, r6->dropped);
+  }
   persister_ = std::make_unique<leasedb::Persister>(*store_, shard_ptrs, db.max_batch,
                                                    dp.lease_event_retention);
+  persister_->SetV6Shards(shard6_ptrs);
   // Write what recovery decided before anything else, so the management
   // thread's address counts start from a store that matches the shards.
   for (;;) {
@@ -296,6 +345,7 @@ bool DataplaneProcess::Impl::Start(const char* program) {
   setup.ports = &ports_;
   setup.pool = pool_;
   setup.shards = shard_ptrs;
+  setup.shards6 = shard6_ptrs;
   setup.control = &control_;
   setup.stats = stats_.get();
   absl::StatusOr<std::unique_ptr<WorkerSet>> workers = SetupWorkers(setup);
@@ -402,12 +452,30 @@ absl::Status DataplaneProcess::Impl::ApplyConfig(const std::string& text, const 
     leasedb::PoolRegistry scratch(startup_.dataplane.workers);
     absl::StatusOr<std::shared_ptr<const dhcp4::ServerConfig>> compiled =
         dhcp4::CompileServerConfig(*next, scratch);
-    return compiled.ok() ? absl::OkStatus() : compiled.status();
+    if (!compiled.ok()) return compiled.status();
+    if (next->dhcp6.enabled) {
+      absl::StatusOr<std::shared_ptr<const dhcp6::ServerConfig6>> c6 =
+          dhcp6::CompileServerConfig6(*next, scratch, server_duid_);
+      if (!c6.ok()) return c6.status();
+    }
+    return absl::OkStatus();
   }
   absl::StatusOr<std::shared_ptr<const dhcp4::ServerConfig>> compiled =
       dhcp4::CompileServerConfig(*next, *registry_);
   if (!compiled.ok()) return compiled.status();
-  const uint64_t epoch = publisher_->Publish(*std::move(compiled));
+  std::shared_ptr<const dhcp6::ServerConfig6> config6;
+  if (next->dhcp6.enabled) {
+    if (server_duid_.empty()) {
+      return absl::FailedPreconditionError(
+          "a Dhcp6 section added by a reload takes effect after a restart (the server DUID "
+          "is made at start-up)");
+    }
+    absl::StatusOr<std::shared_ptr<const dhcp6::ServerConfig6>> c6 =
+        dhcp6::CompileServerConfig6(*next, *registry_, server_duid_);
+    if (!c6.ok()) return c6.status();
+    config6 = *std::move(c6);
+  }
+  const uint64_t epoch = publisher_->Publish(*std::move(compiled), std::move(config6));
   config_ = *std::move(next);
   running_text_ = text;
   Log("config epoch {} published ({} subnet(s)) from {}", epoch, config_.dhcp4.subnets.size(), source);
@@ -507,6 +575,7 @@ void DataplaneProcess::Impl::Shutdown() {
   persister_.reset();
   store_.reset();
   shards_.clear();
+  shards6_.clear();
   if (pool_ != nullptr) rte_mempool_free(pool_);
   if (eal_up_) rte_eal_cleanup();
 }

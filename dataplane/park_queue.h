@@ -20,10 +20,13 @@
 namespace fastlease::dataplane {
 
 // Ready when the shard's persister has made `seq` durable.
-struct DurabilityGate {
-  const leasedb::LeaseShard* shard;
+template <typename Shard>
+struct BasicDurabilityGate {
+  const Shard* shard;
   bool Ready(uint64_t seq) const { return shard->durable_seq() >= seq; }
 };
+using DurabilityGate = BasicDurabilityGate<leasedb::LeaseShard>;
+using DurabilityGate6 = BasicDurabilityGate<leasedb::Lease6Shard>;  // v6 replies
 
 template <typename T>
 class ParkQueue {

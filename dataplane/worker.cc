@@ -164,6 +164,96 @@ void HandleRequest(WorkerContext& ctx, rte_mbuf* m) {
   ctx.counters.Count(WorkerEvent::kParked);
 }
 
+// Handles the DHCPv6 request in `m`, already parsed into ctx.msg6. Consumes `m`.
+void HandleRequest6(WorkerContext& ctx, rte_mbuf* m) {
+  const PacketMeta& meta = *Meta(m);
+  const FrameInfo& info = meta.info;
+  const uint8_t pi = meta.port_index;
+  ctx.counters.Count(WorkerEvent::kDhcpHandled);
+  ctx.counters.CountReceived(ctx.msg6.type());
+  if (unlikely(ctx.config6 == nullptr || ctx.shard6 == nullptr)) {
+    ctx.counters.Count(dhcp6::DropReason6::kNotHandled);
+    rte_pktmbuf_free(m);
+    return;
+  }
+  rte_mbuf* reply = rte_pktmbuf_alloc(ctx.pool);
+  if (unlikely(reply == nullptr)) {
+    ctx.counters.Count(WorkerDrop::kNoMbuf);
+    rte_pktmbuf_free(m);
+    return;
+  }
+  const std::span<const uint8_t> req(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
+  const uint8_t* src = Ipv6Src(req, info);
+  const uint8_t* dst = Ipv6Dst(req, info);
+  const LocalInterface& local = ctx.local[pi];
+  dhcp6::RequestContext6 rc;
+  rc.now = ctx.now;
+  rc.port = pi;
+  rc.vlan = info.vlan_count == 0
+                ? 0
+                : uint16_t((info.vlan_tags[2] << 8 | info.vlan_tags[3]) & 0x0fff);
+  const int ours = local.FindIpv6(dst);
+  rc.unicast = ours >= 0;
+  std::memcpy(rc.src.data(), src, 16);
+
+  const std::span<uint8_t> frame(rte_pktmbuf_mtod(reply, uint8_t*), rte_pktmbuf_tailroom(reply));
+  const size_t header = ReplyHeaderSize6(info);
+  const dhcp6::HandleResult6 r =
+      dhcp6::HandleDhcp6(*ctx.config6, *ctx.shard6, ctx.msg6, rc, frame.subspan(header));
+  if (r.outcome == dhcp6::Outcome6::kDrop) {
+    ctx.counters.Count(r.drop);
+    rte_pktmbuf_free(reply);
+    rte_pktmbuf_free(m);
+    return;
+  }
+  // Back to where it came from: the client's link-local address (port 546) or the
+  // relay (port 547), from the address it was sent to, else our link-local
+  // (direct, multicast) or primary address (relayed, multicast).
+  Udp6ReplyAddress to;
+  to.src_mac = local.mac;
+  std::memcpy(to.dst_mac.data(), info.src_mac.data(), 6);
+  std::memcpy(to.dst_ip.data(), src, 16);
+  const bool relayed = ctx.msg6.relay_depth() > 0;
+  to.dst_port = relayed ? dhcp6::kServerPort : dhcp6::kClientPort;
+  to.src_port = dhcp6::kServerPort;
+  if (ours >= 0) {
+    std::memcpy(to.src_ip.data(), local.Ipv6At(ours), 16);
+  } else if (relayed && local.address6_count > 0) {
+    to.src_ip = local.addresses6[0];
+  } else {
+    to.src_ip = local.link_local;
+  }
+  const size_t len = WriteUdp6ReplyHeaders(frame, info, to, r.length);
+  rte_pktmbuf_free(m);  // ctx.msg6 pointed into it; not used past here
+  if (unlikely(len == 0)) {
+    ctx.counters.Count(WorkerDrop::kReplyBuildFailed);
+    rte_pktmbuf_free(reply);
+    return;
+  }
+  SetLength(reply, len);
+  Meta(reply)->port_index = pi;
+  ctx.counters.Count(WorkerEvent::kDhcpReplies);
+  ctx.counters.CountSent(r.reply_type);
+  if (r.outcome == dhcp6::Outcome6::kSend) {
+    Tx(ctx, pi, reply);
+    return;
+  }
+  if (unlikely(!ctx.park6.Push(reply, r.durable_seq))) {
+    ctx.counters.Count(WorkerDrop::kParkFull);
+    rte_pktmbuf_free(reply);
+    return;
+  }
+  ctx.counters.Count(WorkerEvent::kParked);
+}
+
+// Parses a frame the wire stage classified as DHCPv6 into ctx.msg6; counts the result.
+bool Parse6(WorkerContext& ctx, rte_mbuf* m) {
+  const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
+  const dhcp6::ParseError err = dhcp6::Parse(UdpPayload(frame, Meta(m)->info), ctx.msg6);
+  ctx.counters.Count(err);
+  return err == dhcp6::ParseError::kNone;
+}
+
 // Requests other workers received for this worker's shard.
 uint32_t DrainDispatched(WorkerContext& ctx) {
   rte_mbuf** pkts = ctx.burst.data();
@@ -177,6 +267,14 @@ uint32_t DrainDispatched(WorkerContext& ctx) {
     const FrameInfo& info = Meta(m)->info;
     const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
     // The sender parsed it successfully; the bytes are unchanged.
+    if (info.ip_version == 6) {
+      if (unlikely(dhcp6::Parse(UdpPayload(frame, info), ctx.msg6) != dhcp6::ParseError::kNone)) {
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      HandleRequest6(ctx, m);
+      continue;
+    }
     if (unlikely(dhcp4::Parse(UdpPayload(frame, info), ctx.msg) != dhcp4::ParseError::kNone)) {
       rte_pktmbuf_free(m);
       continue;
@@ -239,8 +337,8 @@ uint16_t WireStage(WorkerContext& ctx, uint8_t pi, rte_mbuf** pkts, uint16_t n) 
         Tx(ctx, pi, m);
         break;
       }
-      case FrameKind::kDhcp6:  // no DHCPv6 stage yet
-        rte_pktmbuf_free(m);
+      case FrameKind::kDhcp6:  // parsed and handled in the DHCP stage with the v4 ones
+        ctx.dhcp[dhcp_count++] = m;
         break;
       case FrameKind::kDrop:
         ctx.counters.Count(v.drop);
@@ -260,14 +358,32 @@ void DhcpStage(WorkerContext& ctx, uint16_t n) {
   std::array<uint64_t, kMaxBurstSize> hints;
   for (uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = ctx.dhcp[i];
+    if (Meta(m)->info.ip_version == 6) continue;
     const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
     hints[i] = dhcp4::ClientKeyHint(UdpPayload(frame, Meta(m)->info));
     ctx.shard->PrefetchBucket(hints[i]);
   }
-  for (uint16_t i = 0; i < n; ++i) ctx.shard->PrefetchLease(hints[i]);
+  for (uint16_t i = 0; i < n; ++i) {
+    if (Meta(ctx.dhcp[i])->info.ip_version != 6) ctx.shard->PrefetchLease(hints[i]);
+  }
   for (uint16_t i = 0; i < n; ++i) {
     rte_mbuf* m = ctx.dhcp[i];
     const FrameInfo& info = Meta(m)->info;
+    if (info.ip_version == 6) {
+      if (unlikely(!Parse6(ctx, m))) {
+        rte_pktmbuf_free(m);
+        continue;
+      }
+      ctx.counters.Count(WorkerEvent::kDhcpReceived);
+      const uint32_t owner6 =
+          ctx.worker_count == 1 ? 0 : dhcp6::ShardOf6(ctx.msg6, ctx.worker_count);
+      if (owner6 == ctx.index) {
+        HandleRequest6(ctx, m);
+      } else {
+        outbox[owner6][ctx.outbox_count[owner6]++] = m;
+      }
+      continue;
+    }
     const std::span<const uint8_t> frame(rte_pktmbuf_mtod(m, const uint8_t*), m->data_len);
     const dhcp4::ParseError err = dhcp4::Parse(UdpPayload(frame, info), ctx.msg);
     ctx.counters.Count(err);
@@ -316,9 +432,17 @@ uint32_t PollPorts(WorkerContext& ctx) {
 }
 
 uint32_t ReleaseParked(WorkerContext& ctx) {
-  if (ctx.park.empty()) return 0;
-  const size_t n = ctx.park.Release(DurabilityGate{ctx.shard},
-                                    [&ctx](rte_mbuf* m) { Tx(ctx, Meta(m)->port_index, m); });
+  size_t n = 0;
+  if (!ctx.park6.empty()) {
+    n += ctx.park6.Release(DurabilityGate6{ctx.shard6},
+                           [&ctx](rte_mbuf* m) { Tx(ctx, Meta(m)->port_index, m); });
+  }
+  if (ctx.park.empty()) {
+    ctx.counters.Count(WorkerEvent::kReleased, n);
+    return uint32_t(n);
+  }
+  n += ctx.park.Release(DurabilityGate{ctx.shard},
+                        [&ctx](rte_mbuf* m) { Tx(ctx, Meta(m)->port_index, m); });
   ctx.counters.Count(WorkerEvent::kReleased, n);
   return uint32_t(n);
 }
@@ -330,6 +454,8 @@ void AdoptConfig(WorkerContext& ctx) {
   ctx.config = v->config.get();
   // A range that changed has a new bitmap: mark what this shard holds.
   dhcp4::ClaimHeldAddresses(*ctx.config, *ctx.shard);
+  ctx.config6 = v->config6.get();
+  if (ctx.config6 != nullptr && ctx.shard6 != nullptr) dhcp6::ClaimHeldLeases6(*ctx.config6, *ctx.shard6);
   ctx.stats->config_epoch.store(v->epoch, std::memory_order_release);
   ctx.counters.Count(WorkerEvent::kConfigAdopted);
 }
@@ -340,7 +466,7 @@ void Publish(WorkerContext& ctx) {
   ctx.counters.Set(WorkerDrop::kTxFailed, failed);
   StatsBlock& s = *ctx.stats;
   s.Publish(ctx.counters);
-  s.park_depth.store(ctx.park.size(), std::memory_order_relaxed);
+  s.park_depth.store(ctx.park.size() + ctx.park6.size(), std::memory_order_relaxed);
   s.shard_leases.store(ctx.shard->size(), std::memory_order_relaxed);
   s.durable_seq.store(ctx.shard->durable_seq(), std::memory_order_relaxed);
   s.last_seq.store(ctx.shard->last_seq(), std::memory_order_relaxed);
@@ -349,7 +475,11 @@ void Publish(WorkerContext& ctx) {
 }
 
 void Expire(WorkerContext& ctx) {
-  const uint32_t n = dhcp4::ExpireSlice(*ctx.config, *ctx.shard, ctx.now);
+  uint32_t n = dhcp4::ExpireSlice(*ctx.config, *ctx.shard, ctx.now);
+  if (ctx.config6 != nullptr && ctx.shard6 != nullptr) {
+    n += dhcp6::ExpireSlice6(*ctx.config6, *ctx.shard6, ctx.now,
+                             ctx.config6->config().dhcp4.max_reclaim_leases);
+  }
   ctx.counters.Count(WorkerEvent::kLeasesReclaimed, n);
   ctx.last_expire = ctx.now_tsc;
 }
@@ -360,7 +490,8 @@ void IdleBackoff(WorkerContext& ctx) {
   if (ctx.now_tsc - ctx.last_publish > ctx.expire_tsc) Publish(ctx);
   // Waiting only for the persister: stay responsive.
   const uint32_t cap =
-      ctx.park.empty() ? ctx.idle_sleep_us : std::min<uint32_t>(ctx.idle_sleep_us, 20);
+      ctx.park.empty() && ctx.park6.empty() ? ctx.idle_sleep_us
+                                            : std::min<uint32_t>(ctx.idle_sleep_us, 20);
   ctx.sleep_us = ctx.sleep_us == 0 ? 1 : std::min(ctx.sleep_us * 2, cap);
   ctx.counters.Count(WorkerEvent::kIdleSleeps);
   rte_delay_us_sleep(ctx.sleep_us);
@@ -459,8 +590,9 @@ int WorkerMain(void* arg) {
   }
   // Parked replies go once durable (the persister runs until every worker returns).
   const uint64_t deadline = rte_rdtsc() + uint64_t(kParkDeadlineSeconds * double(ctx.tsc_hz));
-  while (!ctx.park.empty() && rte_rdtsc() < deadline) PollOnce(ctx);
-  const size_t abandoned = ctx.park.Clear([](rte_mbuf* m) { rte_pktmbuf_free(m); });
+  while ((!ctx.park.empty() || !ctx.park6.empty()) && rte_rdtsc() < deadline) PollOnce(ctx);
+  const size_t abandoned = ctx.park.Clear([](rte_mbuf* m) { rte_pktmbuf_free(m); }) +
+                           ctx.park6.Clear([](rte_mbuf* m) { rte_pktmbuf_free(m); });
   ctx.counters.Count(WorkerDrop::kParkAbandoned, abandoned);
   control.done.fetch_add(1, std::memory_order_acq_rel);
   // Queue owners transmit what the others still hand over.
@@ -482,6 +614,7 @@ WorkerSet::~WorkerSet() {
   }
   for (auto& ctx : contexts_) {
     ctx->park.Clear([](rte_mbuf* m) { rte_pktmbuf_free(m); });
+    ctx->park6.Clear([](rte_mbuf* m) { rte_pktmbuf_free(m); });
   }
   for (void* p : zmallocs_) rte_free(p);
 }
@@ -531,6 +664,8 @@ absl::StatusOr<std::unique_ptr<WorkerSet>> SetupWorkers(const WorkerSetup& setup
     ctx->control = setup.control;
     ctx->stats = &(*setup.stats)[w];
     ctx->park.Reset(dp.park_queue_size);
+    ctx->park6.Reset(dp.park_queue_size);
+    ctx->shard6 = w < setup.shards6.size() ? setup.shards6[w] : nullptr;
     auto outbox = std::make_unique<std::array<std::array<rte_mbuf*, kMaxBurstSize>, kMaxWorkers>>();
     ctx->outbox = outbox.get();
     set->outboxes_.push_back(std::move(outbox));

@@ -8,6 +8,8 @@
 //   → prefetch → wire parse (ARP and ICMP echo answered in place)
 //   → DHCP parse (DHCPLEASEQUERY punted to the control plane) → ShardOf: own shard handled now, others' sent to their
 //     owner's dispatch ring (multi-producer, one per worker)
+//   (DHCPv6 the same way: dhcp6::Parse, ShardOf6 by DUID, HandleDhcp6 against the
+//    worker's Lease6Shard, its own park queue; NDP and ICMPv6 echo answered in place)
 //   → dispatch ring in → handle: HandleDhcp4 → reply built in a fresh mbuf
 //     → kSend: TX buffer; kSendWhenDurable: park queue
 //   → parked replies released whose records are durable
@@ -37,6 +39,8 @@
 #include "dataplane/counters.h"
 #include "dataplane/dhcp4/message.h"
 #include "dataplane/dhcp4/server.h"
+#include "dataplane/dhcp6/message6.h"
+#include "dataplane/dhcp6/server6.h"
 #include "dataplane/park_queue.h"
 #include "dataplane/port.h"
 #include "dataplane/shard_command.h"
@@ -119,6 +123,11 @@ struct alignas(64) WorkerContext {
   const ConfigVersion* version = nullptr;
   const dhcp4::ServerConfig* config = nullptr;
   ParkQueue<rte_mbuf*> park;
+  // DHCPv6: the worker's v6 shard (its own change ring and durable sequence, so
+  // its gated replies wait in a park queue of their own) and config (null: no Dhcp6).
+  leasedb::Lease6Shard* shard6 = nullptr;
+  const dhcp6::ServerConfig6* config6 = nullptr;
+  ParkQueue<rte_mbuf*> park6;
   StatsBlock* stats = nullptr;
   Counters counters;
 
@@ -135,6 +144,7 @@ struct alignas(64) WorkerContext {
 
   // --- scratch ---
   dhcp4::Dhcp4Message msg;
+  dhcp6::Dhcp6Message msg6;
   std::array<rte_mbuf*, kMaxBurstSize> burst{};
   std::array<rte_mbuf*, kMaxBurstSize> dhcp{};
   std::array<std::array<rte_mbuf*, kMaxBurstSize>, kMaxWorkers>* outbox = nullptr;
@@ -147,6 +157,7 @@ struct WorkerSetup {
   PortSet* ports = nullptr;
   rte_mempool* pool = nullptr;
   std::vector<leasedb::LeaseShard*> shards;  // one per worker
+  std::vector<leasedb::Lease6Shard*> shards6;  // one per worker
   WorkerControl* control = nullptr;
   std::vector<StatsBlock>* stats = nullptr;  // one per worker
 };

@@ -377,7 +377,9 @@ HandleResult6 Finish(Exchange& x, MessageType type) {
   r.reply_type = type;
   r.addresses = x.addresses;
   r.prefixes = x.prefixes;
-  r.outcome = x.last_seq != 0 ? Outcome6::kSendWhenDurable : Outcome6::kSend;
+  // Under durability none replies are not gated (the store may lose them anyway).
+  const bool gated = x.cfg.config().dhcp4.lease_database.durability != config::Durability::kNone;
+  r.outcome = x.last_seq != 0 && gated ? Outcome6::kSendWhenDurable : Outcome6::kSend;
   r.durable_seq = x.last_seq;
   return r;
 }
