@@ -15,8 +15,9 @@
 // Relay-Repl header (hop count, link and peer address copied), the level's
 // Interface-Id option when it had one (RFC 8415 §19.3), and opens its Relay-Message
 // option; Finish() closes them all. Options nest with BeginOption/EndOption (the
-// length is patched at EndOption). The builder never writes past the buffer: once
-// something does not fit, the builder is failed and Finish() returns 0.
+// length is patched at EndOption). The builder never writes past the buffer nor past
+// 65535 bytes (a UDP payload): once something does not fit, the builder is failed and
+// Finish() returns 0.
 // `out` must not overlap the request's bytes (the relay chain and echoed options are
 // read from them while the reply is written). No allocation, no exceptions. One
 // builder per reply.
