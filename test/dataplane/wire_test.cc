@@ -254,6 +254,7 @@ TEST_P(DhcpTagsTest, ParsesAndReplyCarriesSameTags) {
   ASSERT_EQ(v.kind, FrameKind::kDhcp) << WireDropName(v.drop);
   const size_t l2 = 14 + 4 * tags.size();
   EXPECT_EQ(info.vlan_count, tags.size());
+  EXPECT_EQ(info.ip_version, 4);
   EXPECT_EQ(info.l2_len, l2);
   EXPECT_EQ(info.src_mac, kClientMac);
   EXPECT_EQ(info.dst_mac, kBroadcastMac);
@@ -463,6 +464,7 @@ TEST(WireArp, RequestForUsAnsweredByteForByte) {
     ASSERT_EQ(v.kind, FrameKind::kArpRequest) << WireDropName(v.drop);
     EXPECT_EQ(info.local_address, kOurIp);
     EXPECT_EQ(info.src_ip, kClientIp);
+    EXPECT_EQ(info.ip_version, 0);
 
     Bytes expected = Ethernet(kClientMac, kOurMac, tags, kEtherTypeArp);
     Bytes arp = {0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x02};
