@@ -907,5 +907,69 @@ TEST(ConfigFileTest, ExampleConfigParsesCleanly) {
               ElementsAre("--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0-1"));
 }
 
+// ---- Dataplane ports: address6 ----
+
+std::string WithPort(absl::string_view port_extra) {
+  return absl::StrCat(R"({"Dhcp4": {"subnet4": [{"id": 1, "subnet": "10.0.0.0/8"}]},)",
+                      R"("Dataplane": {"ports": [{"device": "x", "address": "10.0.0.1/8", )",
+                      port_extra, "}]}}");
+}
+
+std::array<uint8_t, 16> V6(std::initializer_list<uint8_t> bytes) {
+  std::array<uint8_t, 16> a{};
+  size_t i = 0;
+  for (uint8_t b : bytes) a[i++] = b;
+  return a;
+}
+
+TEST(ConfigTest, PortAddress6OneStringOrAList) {
+  using A6 = std::pair<std::array<uint8_t, 16>, uint8_t>;
+  const std::array<uint8_t, 16> one = V6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1});
+  EXPECT_THAT(MustParse(WithPort("")).dataplane.ports[0].addresses6, IsEmpty());
+  EXPECT_THAT(MustParse(WithPort(R"("address6": "2001:db8::1/64")")).dataplane.ports[0].addresses6,
+              ElementsAre(A6{one, 64}));
+  Config c = MustParse(WithPort(
+      R"("address6": ["2001:db8::1/48", "2001:db8:0:1::1", "fd00::ffff:192.0.2.1/127", "fe80::1/10"])"));
+  EXPECT_THAT(c.warnings, IsEmpty());
+  EXPECT_THAT(
+      c.dataplane.ports[0].addresses6,
+      ElementsAre(A6{one, 48},
+                  A6{V6({0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1}), 64},
+                  A6{V6({0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 192, 0, 2, 1}), 127},
+                  A6{V6({0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1}), 10}));
+  EXPECT_THAT(MustParse(WithPort(R"("address6": [])")).dataplane.ports[0].addresses6, IsEmpty());
+}
+
+TEST(ConfigTest, PortAddress6ErrorsNameTheirPath) {
+  const std::string p = "Dataplane/ports[0]/address6";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      // config text after "address6": , the expected "path: problem" substring
+      {R"("2001:db8::1/129")", p + ": '2001:db8::1/129' is not an IPv6 address"},
+      {R"("2001:db8::1/0")", p + ": '2001:db8::1/0' is not an IPv6 address"},
+      {R"("2001:db8::1/064")", p + ": '2001:db8::1/064' is not an IPv6 address"},
+      {R"("2001:db8::1/")", p + ": '2001:db8::1/' is not an IPv6 address"},
+      {R"("192.0.2.1/24")", p + ": '192.0.2.1/24' is not an IPv6 address"},
+      {R"("2001:db8::g")", p + ": '2001:db8::g' is not an IPv6 address"},
+      {R"(" 2001:db8::1")", p + ": ' 2001:db8::1' is not an IPv6 address"},
+      {R"("fe80::1%eth0")", p + ": 'fe80::1%eth0' is not an IPv6 address"},
+      {R"(["2001:db8::1", "::/64"])", p + "[1]: '::/64' is not a unicast address"},
+      {R"(["::1"])", p + "[0]: '::1' is not a unicast address"},
+      {R"(["ff02::1:2"])", p + "[0]: 'ff02::1:2' is not a unicast address"},
+      {R"(["2001:db8::1/64", "2001:db8:0::1/56"])",
+       p + "[1]: the address is already given at " + p + "[0]"},
+      {R"(["2001:db8::1", "2001:db8::2", "2001:db8::3", "2001:db8::4", "2001:db8::5"])",
+       p + ": 5 addresses; a port has at most 4"},
+      {R"(42)", p + ": expected a string or an array of strings, got number"},
+      {R"([42])", p + "[0]: expected a string, got number"},
+  };
+  for (const auto& [value, expected] : cases) {
+    EXPECT_THAT(ErrorOf(WithPort(absl::StrCat(R"("address6": )", value))),
+                HasSubstr("test.json: " + expected))
+        << value;
+  }
+  // A bad address6 drops the port like any other port error, and only once.
+  EXPECT_THAT(ErrorsOf(WithPort(R"("address6": ["x", "y"])")), SizeIs(2));
+}
+
 }  // namespace
 }  // namespace fastlease::config

@@ -1,8 +1,13 @@
 #include "control/config/internal/dataplane_parser.h"
 
+#include <arpa/inet.h>
+
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "control/config/internal/ip_text.h"
@@ -16,12 +21,102 @@ constexpr uint32_t kMempoolCacheMax = 512;
 constexpr uint32_t kMinRingSize = 64;
 constexpr uint32_t kMinMempoolSize = 1023;
 constexpr uint32_t kMaxBurst = 256;
+// dataplane::LocalInterface::kMaxAddresses6 (the config does not depend on dataplane/).
+constexpr size_t kMaxPortAddresses6 = 4;
+constexpr uint8_t kDefaultPrefixLen6 = 64;
 
 bool IsPowerOfTwo(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
+// "2001:db8::1/64" or "2001:db8::1" (kDefaultPrefixLen6); len 0..128, decimal without
+// leading zeros. inet_pton at config time; ip6_text.h, once it lands, can take over.
+std::optional<std::pair<Ip6, uint8_t>> ParseAddress6Text(absl::string_view text) {
+  const size_t slash = text.find('/');
+  const absl::string_view address_text = text.substr(0, slash);
+  if (address_text.empty() || address_text.size() > 45) return std::nullopt;  // INET6_ADDRSTRLEN
+  Ip6 address{};
+  if (inet_pton(AF_INET6, std::string(address_text).c_str(), address.data()) != 1) {
+    return std::nullopt;
+  }
+  if (slash == absl::string_view::npos) return std::make_pair(address, kDefaultPrefixLen6);
+  const absl::string_view len_text = text.substr(slash + 1);
+  if (len_text.empty() || len_text.size() > 3 || (len_text.size() > 1 && len_text[0] == '0')) {
+    return std::nullopt;
+  }
+  uint32_t len = 0;
+  for (char c : len_text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    len = len * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (len > 128) return std::nullopt;
+  return std::make_pair(address, static_cast<uint8_t>(len));
+}
+
+// One `address6` entry: a unicast address with an optional prefix length 1..128.
+std::optional<std::pair<Ip6, uint8_t>> ReadAddress6(const Json& node, const std::string& path,
+                                                    Diagnostics& d) {
+  std::optional<std::string> text = ReadString(node, path, d);
+  if (!text) return std::nullopt;
+  std::optional<std::pair<Ip6, uint8_t>> entry = ParseAddress6Text(*text);
+  if (!entry || entry->second == 0) {
+    d.Error(path, absl::StrCat("'", *text,
+                               "' is not an IPv6 address with optional prefix length "
+                               "(2001:db8::1/64; 1..128, default 64)"));
+    return std::nullopt;
+  }
+  const Ip6& a = entry->first;
+  const Ip6 loopback = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  if (a == Ip6{} || a == loopback || a[0] == 0xff) {
+    d.Error(path, absl::StrCat("'", *text, "' is not a unicast address (::, ::1 and ff00::/8 "
+                                           "cannot be a port's address)"));
+    return std::nullopt;
+  }
+  return entry;
+}
+
+// `address6`: one string or an array of them, at most kMaxPortAddresses6, no repeats.
+bool ReadAddresses6(const Json& node, const std::string& path, Port& port, Diagnostics& d) {
+  std::vector<std::pair<const Json*, std::string>> entries;  // node, its path
+  if (node.is_string()) {
+    entries.emplace_back(&node, path);
+  } else if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) entries.emplace_back(&node[i], Index(path, i));
+    if (node.size() > kMaxPortAddresses6) {
+      d.Error(path, absl::StrCat(node.size(), " addresses; a port has at most ",
+                                 kMaxPortAddresses6));
+      return false;
+    }
+  } else {
+    TypeError(node, path, "a string or an array of strings", d);
+    return false;
+  }
+  bool ok = true;
+  std::vector<std::string> seen_at;
+  for (const auto& [n, p] : entries) {
+    std::optional<std::pair<Ip6, uint8_t>> entry = ReadAddress6(*n, p, d);
+    if (!entry) {
+      ok = false;
+      continue;
+    }
+    bool repeated = false;
+    for (size_t i = 0; i < port.addresses6.size(); ++i) {
+      if (port.addresses6[i].first == entry->first) {
+        d.Error(p, absl::StrCat("the address is already given at ", seen_at[i]));
+        repeated = true;
+      }
+    }
+    if (repeated) {
+      ok = false;
+      continue;
+    }
+    port.addresses6.push_back(*entry);
+    seen_at.push_back(p);
+  }
+  return ok;
+}
+
 std::optional<Port> ParsePort(const Json& node, const std::string& path, Diagnostics& d) {
   static const KeyRules kRules = {
-      .honoured = {"device", "address", "rx-descriptors", "tx-descriptors"},
+      .honoured = {"device", "address", "address6", "rx-descriptors", "tx-descriptors"},
   };
   if (!CheckObject(node, path, kRules, d)) return std::nullopt;
   Port port;
@@ -58,6 +153,9 @@ std::optional<Port> ParsePort(const Json& node, const std::string& path, Diagnos
   } else {
     d.Error(Child(path, "address"), "missing required key");
     ok = false;
+  }
+  if (const Json* n = Find(node, "address6")) {
+    ok = ReadAddresses6(*n, Child(path, "address6"), port, d) && ok;
   }
   if (const Json* n = Find(node, "rx-descriptors")) {
     std::optional<uint32_t> v = ReadUint32(*n, Child(path, "rx-descriptors"), d, 1, 65535);
