@@ -358,6 +358,7 @@ bool DataplaneProcess::Impl::Start(const char* program) {
   for (auto& ctx : workers_->contexts()) {
     ctx->version = version;
     ctx->config = version->config.get();
+    ctx->config6 = version->config6.get();
     ctx->lcore = lcores_[ctx->index];
     ctx->stats->config_epoch.store(version->epoch, std::memory_order_release);
   }
