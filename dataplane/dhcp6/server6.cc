@@ -318,6 +318,12 @@ Lease6* Acquire(Exchange& x, const Ia& ia, const ClientKey6& key, const Compiled
     }
   }
   if (!found) return nullptr;
+  if (l != nullptr && (l->flags & leasedb::kLeasePersisted) &&
+      (l->address != chosen || l->prefix_len != chosen_len) && x.shard.CanRecord()) {
+    // The store keys a lease by its address: the record at the old one goes (else
+    // recovery would meet two records of this IA and might keep the stale one).
+    x.shard.Record(ChangeOp::kDelete, *l);
+  }
   if (l == nullptr) l = x.shard.Insert(key);
   if (l == nullptr) {
     if (pool != nullptr) {
@@ -349,11 +355,22 @@ void AddConfiguredOptions(Exchange& x, const CompiledSubnet6* subnet) {
   const std::vector<config::OptionData6>* levels[3] = {
       x.reservation != nullptr ? &x.reservation->options : nullptr,
       subnet != nullptr ? subnet->options : nullptr, &x.cfg.global_options()};
+  // As in Kea, a code is wanted when the client requests it or any level sends it
+  // always; the most specific level that defines it then gives the value.
+  auto always = [&](uint16_t code) {
+    for (const auto* level : levels) {
+      if (level == nullptr) continue;
+      for (const config::OptionData6& o : *level) {
+        if (o.code == code && o.always_send) return true;
+      }
+    }
+    return false;
+  };
   for (const auto* level : levels) {
     if (level == nullptr) continue;
     for (const config::OptionData6& o : *level) {
       if (already(o.code)) continue;
-      if (!o.always_send && !x.msg.Requests(o.code)) continue;
+      if (!x.msg.Requests(o.code) && !always(o.code)) continue;
       if (sent_count < sent.size()) sent[sent_count++] = o.code;
       x.b.AddOption(o.code, o.data);
     }
@@ -603,7 +620,13 @@ HandleResult6 HandleDhcp6(const ServerConfig6& cfg, Lease6Shard& shard, const Dh
   const bool has_client = msg.Has(opt::kClientId);
   const bool has_server = msg.Has(opt::kServerId);
 
-  // Validation (RFC 8415 §16).
+  // Validation (RFC 8415 §16). Solicit, Confirm, Rebind and Information-Request
+  // must come to ff02::1:2 (a relay's unicast is fine).
+  if (ctx.unicast && msg.relay_depth() == 0 &&
+      (type == MessageType::kSolicit || type == MessageType::kConfirm ||
+       type == MessageType::kRebind || type == MessageType::kInformationRequest)) {
+    return Drop(DropReason6::kUnicast);
+  }
   switch (type) {
     case MessageType::kSolicit:
     case MessageType::kConfirm:
@@ -621,6 +644,7 @@ HandleResult6 HandleDhcp6(const ServerConfig6& cfg, Lease6Shard& shard, const Dh
       break;
     case MessageType::kInformationRequest:
       if (has_server && !ServerIdIsOurs(x)) return Drop(DropReason6::kOtherServer);
+      if (!msg.ias().empty()) return Drop(DropReason6::kIaInInformationRequest);  // §16.12
       break;
     default:
       return Drop(DropReason6::kNotHandled);
@@ -638,6 +662,7 @@ HandleResult6 HandleDhcp6(const ServerConfig6& cfg, Lease6Shard& shard, const Dh
 
   const CompiledSubnet6* subnet = cfg.Select(msg, ctx);
   if (type == MessageType::kInformationRequest) {
+    if (subnet != nullptr && has_client) x.reservation = cfg.FindReservation(*subnet, msg.ClientId());
     StartReply(x, MessageType::kReply);
     AddConfiguredOptions(x, subnet);
     return Finish(x, MessageType::kReply);
@@ -779,7 +804,10 @@ absl::StatusOr<RecoveryStats6> RecoverLeases6(const ServerConfig6& cfg,
       return drop();
     }
     if (l.state == LeaseState::kBound || l.state == LeaseState::kDeclined) {
-      if (p != nullptr && !p->pool->ClaimSpecific(uint32_t(slot + 1))) return drop();  // conflict
+      // Reserved ones were taken out of the pool when the config was compiled.
+      if (p != nullptr && !cfg.IsReserved(l.address) && !p->pool->ClaimSpecific(uint32_t(slot + 1))) {
+        return drop();  // conflict
+      }
       if (p == nullptr && !cfg.IsReserved(l.address) && l.state == LeaseState::kBound &&
           !IsQuarantine(l)) {
         // Outside today's pools and not reserved: kept until it expires (Kea keeps

@@ -46,7 +46,9 @@ namespace fastlease::dhcp6 {
   X(kChangeRingFull, "change_ring_full")   /* persister behind: back-pressure */           \
   X(kShardFull, "shard_full")              /* no lease slot could be had */                \
   X(kReplyTooLarge, "reply_too_large")     /* the reply did not fit the buffer */          \
-  X(kNotHandled, "not_handled")            /* a message type the server does not answer */
+  X(kNotHandled, "not_handled")            /* a message type the server does not answer */ \
+  X(kUnicast, "unicast")                   /* Solicit/Confirm/Rebind/Information-Request sent unicast (§16) */ \
+  X(kIaInInformationRequest, "ia_in_information_request") /* §16.12 */
 
 enum class DropReason6 : uint8_t {
 #define FASTLEASE_X(name, str) name,

@@ -135,7 +135,7 @@ size_t ServerConfig6::Candidates(const CompiledSubnet6* first,
                                  std::array<const CompiledSubnet6*, 64>& out) const {
   size_t n = 0;
   out[n++] = first;
-  if (first->shared_network < 0) return n;
+  if (first->shared_network < 0 || size_t(first->shared_network) >= networks_.size()) return n;
   for (size_t i : networks_[size_t(first->shared_network)]) {
     if (&subnets_[i] != first && n < out.size()) out[n++] = &subnets_[i];
   }
