@@ -23,7 +23,9 @@
 #include "control/config/config.h"
 #include "control/config/internal/control_parser.h"
 #include "control/config/internal/dataplane_parser.h"
+#include "control/config/internal/dhcp6_parser.h"
 #include "control/config/internal/diagnostics.h"
+#include "control/config/internal/entry_readers.h"
 #include "control/config/internal/ip_text.h"
 #include "control/config/internal/json_source.h"
 #include "control/config/internal/network_params.h"
@@ -37,7 +39,9 @@
 namespace fastlease::config {
 namespace {
 
+using internal::BytesKey;
 using internal::Child;
+using internal::DecodeIdentifier;
 using internal::Diagnostics;
 using internal::ExpectArray;
 using internal::Find;
@@ -47,7 +51,9 @@ using internal::Json;
 using internal::KeyRules;
 using internal::NetworkParams;
 using internal::ReadBool;
+using internal::ReadClassNames;
 using internal::ReadIpv4;
+using internal::ReadName;
 using internal::ReadString;
 using internal::ReadUint32;
 using internal::Scope;
@@ -79,24 +85,6 @@ struct Dhcp4Context {
 
 std::string RangeText(uint32_t first, uint32_t last) {
   return absl::StrCat(FormatIpv4(first), " - ", FormatIpv4(last));
-}
-
-// A list of class names (`require-client-classes`, a reservation's `client-classes`).
-std::vector<std::string> ReadClassNames(const Json& node, const std::string& path,
-                                        Diagnostics& d) {
-  std::vector<std::string> names;
-  if (!ExpectArray(node, path, d)) return names;
-  for (size_t i = 0; i < node.size(); ++i) {
-    const std::string p = Index(path, i);
-    if (std::optional<std::string> name = ReadString(node[i], p, d)) {
-      if (name->empty()) {
-        d.Error(p, "a class name must not be empty");
-      } else {
-        names.push_back(*std::move(name));
-      }
-    }
-  }
-  return names;
 }
 
 std::optional<Pool> ParsePool(const Json& node, const std::string& path,
@@ -156,21 +144,6 @@ std::optional<Pool> ParsePool(const Json& node, const std::string& path,
   ctx.pools.push_back(PoolSite{pool.first, pool.last, pool_path, ctx.pools.size()});
   if (!ok) return std::nullopt;
   return pool;
-}
-
-// "01:aa:bb" (hex, Kea's form) or 'text' (Kea: the bytes of the quoted string).
-absl::StatusOr<std::vector<uint8_t>> DecodeIdentifier(absl::string_view text) {
-  if (text.size() >= 2 && text.front() == '\'' && text.back() == '\'') {
-    absl::string_view inner = text.substr(1, text.size() - 2);
-    return std::vector<uint8_t>(inner.begin(), inner.end());
-  }
-  return DecodeHex(internal::ToStd(text));
-}
-
-// Identifiers are keyed as byte strings: std::map over std::vector<uint8_t> trips a
-// GCC 12 -Wstringop-overread false positive at -O3.
-std::string BytesKey(const std::vector<uint8_t>& bytes) {
-  return std::string(bytes.begin(), bytes.end());
 }
 
 // `sname`/`file` text of at most `max` bytes, when `key` is present.
@@ -349,22 +322,6 @@ std::vector<uint32_t> ParseRelay(const Json& node, const std::string& path, Diag
     }
   }
   return addresses;
-}
-
-// The required, non-empty `name` of a shared network or class; nullopt after an error.
-std::optional<std::string> ReadName(const Json& node, const std::string& path, Diagnostics& d) {
-  const std::string p = Child(path, "name");
-  const Json* n = Find(node, "name");
-  if (n == nullptr) {
-    d.Error(p, "missing required key");
-    return std::nullopt;
-  }
-  std::optional<std::string> name = ReadString(*n, p, d);
-  if (name && name->empty()) {
-    d.Error(p, "must not be empty");
-    return std::nullopt;
-  }
-  return name;
 }
 
 // What a subnet inherits from the level above it: the global level, or a shared
@@ -620,6 +577,50 @@ LeaseDatabase ParseLeaseDatabase(const Json& node, const std::string& path, Diag
     }
   }
   return db;
+}
+
+absl::string_view DurabilityName(Durability durability) {
+  switch (durability) {
+    case Durability::kNone:
+      return "none";
+    case Durability::kWal:
+      return "wal";
+    case Durability::kFsync:
+      return "fsync";
+  }
+  return "?";
+}
+
+// DHCPv4 and DHCPv6 leases live in one store (one RocksDB), described by
+// Dhcp4Config::lease_database. `Dhcp6/lease-database` (the object `node`) sets it when
+// Dhcp4 has none (`dhcp4_has_one` false); when both have one, they must name the same
+// database with the same durability.
+void ShareLeaseDatabase(const Json& node, bool dhcp4_has_one, LeaseDatabase& store,
+                        Diagnostics& d) {
+  const std::string path = "Dhcp6/lease-database";
+  const LeaseDatabase v6 = ParseLeaseDatabase(node, path, d);
+  if (!dhcp4_has_one) {
+    store = v6;
+    return;
+  }
+  if (v6.path != store.path) {
+    d.Error(Child(path, "name"),
+            absl::StrCat("'", v6.path, "' differs from Dhcp4/lease-database/name ('", store.path,
+                         "'): DHCPv4 and DHCPv6 leases are kept in one store; give both the same "
+                         "name, or leave one lease-database out"));
+  }
+  if (v6.durability != store.durability) {
+    d.Error(Child(path, "durability"),
+            absl::StrCat("'", DurabilityName(v6.durability),
+                         "' differs from Dhcp4/lease-database/durability ('",
+                         DurabilityName(store.durability),
+                         "'): DHCPv4 and DHCPv6 leases are kept in one store"));
+  }
+  if (Find(node, "max-batch") != nullptr && v6.max_batch != store.max_batch) {
+    d.Warn(Child(path, "max-batch"),
+           absl::StrCat("ignored: the shared store uses Dhcp4/lease-database/max-batch (",
+                        store.max_batch, ")"));
+  }
 }
 
 void ParseExpiredLeasesProcessing(const Json& node, const std::string& path, Dhcp4Config& out,
@@ -994,14 +995,26 @@ absl::StatusOr<Config> ParseConfigWith(std::string_view json_text, Diagnostics& 
   config.source = d.source();
   std::optional<Json> root = internal::ParseJsonText(internal::ToAbsl(json_text), d);
   if (root) {
-    static const KeyRules kRules = {.honoured = {"Dhcp4", "Dataplane", "Control"}};
+    static const KeyRules kRules = {.honoured = {"Dhcp4", "Dhcp6", "Dataplane", "Control"}};
     if (!root->is_object()) {
       internal::TypeError(*root, "(top level)", "an object", d);
     } else if (internal::CheckObject(*root, "", kRules, d)) {
-      if (const Json* n = Find(*root, "Dhcp4")) {
-        config.dhcp4 = ParseDhcp4(*n, "Dhcp4", config.control, d);
+      const Json* dhcp4 = Find(*root, "Dhcp4");
+      const Json* dhcp6 = Find(*root, "Dhcp6");
+      if (dhcp4 != nullptr) {
+        config.dhcp4 = ParseDhcp4(*dhcp4, "Dhcp4", config.control, d);
       } else {
-        d.Error("Dhcp4", "missing required section");
+        config.dhcp4.lease_database.path = "leases.rocksdb";
+        if (dhcp6 == nullptr) {
+          d.Error("Dhcp4", "missing required section (a config needs Dhcp4, Dhcp6 or both)");
+        }
+      }
+      if (dhcp6 != nullptr) {
+        config.dhcp6 = internal::ParseDhcp6(*dhcp6, "Dhcp6", d);
+        if (const Json* n = Find(*dhcp6, "lease-database")) {
+          ShareLeaseDatabase(*n, dhcp4 != nullptr && Find(*dhcp4, "lease-database") != nullptr,
+                             config.dhcp4.lease_database, d);
+        }
       }
       if (const Json* n = Find(*root, "Dataplane")) {
         config.dataplane = internal::ParseDataplane(*n, "Dataplane", d);

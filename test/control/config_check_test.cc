@@ -70,7 +70,7 @@ constexpr char kMixed[] = R"json({
       "pools": [{"pool": "192.0.2.10 - 192.0.2.20", "flavour": "mint"}]
     }]
   },
-  "Dhcp6": {}
+  "Control-agent": {}
 })json";
 
 TEST(ConfigCheckTest, EveryKeyAtEveryDepthHasAVerdict) {
@@ -91,7 +91,7 @@ TEST(ConfigCheckTest, EveryKeyAtEveryDepthHasAVerdict) {
   EXPECT_EQ(VerdictAt(c, "Dhcp4/subnet4[0]/ddns-send-updates"), Verdict::kIgnored);
   EXPECT_EQ(At(c, "Dhcp4/loggers")->message, "accepted but not honoured yet");
 
-  for (const char* unknown : {"Dhcp6", "Dhcp4/frobnicate", "Dhcp4/subnet4[0]/colour",
+  for (const char* unknown : {"Control-agent", "Dhcp4/frobnicate", "Dhcp4/subnet4[0]/colour",
                               "Dhcp4/subnet4[0]/pools[0]/flavour"}) {
     std::optional<KeyVerdict> k = At(c, unknown);
     ASSERT_TRUE(k) << unknown;
@@ -131,9 +131,9 @@ TEST(ConfigCheckTest, ReportIsInFileOrderNotAlphabetical) {
   EXPECT_LT(PositionOf(c, "Dhcp4/loggers"), PositionOf(c, "Dhcp4/dhcp-ddns"));
   EXPECT_LT(PositionOf(c, "Dhcp4/frobnicate"), PositionOf(c, "Dhcp4/subnet4"));
   EXPECT_LT(PositionOf(c, "Dhcp4/subnet4[0]/subnet"), PositionOf(c, "Dhcp4/subnet4[0]/user-context"));
-  EXPECT_LT(PositionOf(c, "Dhcp4/subnet4[0]/pools[0]/flavour"), PositionOf(c, "Dhcp6"));
+  EXPECT_LT(PositionOf(c, "Dhcp4/subnet4[0]/pools[0]/flavour"), PositionOf(c, "Control-agent"));
   EXPECT_EQ(c.keys.front().path, "Dhcp4");
-  EXPECT_EQ(c.keys.back().path, "Dhcp6");
+  EXPECT_EQ(c.keys.back().path, "Control-agent");
 }
 
 TEST(ConfigCheckTest, BadValueRejectsItsKeyWithTheMessage) {

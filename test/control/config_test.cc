@@ -460,7 +460,7 @@ std::vector<ErrorCase> ErrorCases() {
       {"NextServerNotAnAddress", R"({"Dhcp4": {"next-server": "192.0.2"}})", "Dhcp4/next-server",
        "'192.0.2' is not an IPv4 address"},
       // Top level.
-      {"TopLevelUnknownKey", R"({"Dhcp4": {}, "Dhcp6": {}})", "Dhcp6", "unknown key"},
+      {"TopLevelUnknownKey", R"({"Dhcp4": {}, "Control-agent": {}})", "Control-agent", "unknown key"},
       {"MissingDhcp4", R"({"Dataplane": {}})", "Dhcp4", "missing required section"},
       {"TopLevelNotObject", R"([1, 2])", "(top level)", "expected an object, got array"},
       {"Dhcp4UnknownKey", R"({"Dhcp4": {"valid-lifetme": 5}})", "Dhcp4/valid-lifetme",
