@@ -11,7 +11,7 @@ PACKAGES=(
   # integration tests: namespaces, real clients, packet tools, Kea for side-by-side runs
   iproute2 iputils-ping ethtool tcpdump procps psmisc
   isc-dhcp-client udhcpc dhcpcd5 python3-scapy python3-pytest
-  kea-admin kea-dhcp4-server
+  kea-admin kea-dhcp4-server kea-dhcp6-server
 )
 
 missing=()

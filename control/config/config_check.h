@@ -11,7 +11,8 @@
 //   c->ok == LoadConfigFile("kea-dhcp4.conf").ok()
 //
 // The check runs the loader itself (ParseConfig), so its verdicts are the loader's.
-// Paths are the loader's: "Dhcp4/subnet4[3]/pools[0]/pool". Besides keys, the report
+// Paths are the loader's: "Dhcp4/subnet4[3]/pools[0]/pool",
+// "Dhcp6/subnet6[0]/pd-pools[1]/excluded-prefix". Besides keys, the report
 // holds every error and warning at its path, which may be an array element
 // ("Dhcp4/subnet4[0]"), a key that is missing ("Dhcp4/subnet4[0]/id") or a place in the
 // text ("line 3", "byte 120"). The contents of an ignored key are not checked and not

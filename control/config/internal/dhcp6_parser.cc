@@ -342,7 +342,9 @@ std::optional<PdPool> ParsePdPool(const Json& node, const std::string& path, Dhc
   std::optional<Ip6> prefix;
   std::optional<uint32_t> prefix_len;
   std::optional<uint32_t> delegated_len;
-  if (const Json* n = required("prefix")) prefix = ReadPrefixAddress(*n, prefix_path, "prefix-len", d);
+  if (const Json* n = required("prefix")) {
+    prefix = ReadPrefixAddress(*n, prefix_path, "prefix-len", d);
+  }
   if (const Json* n = required("prefix-len")) prefix_len = ReadUint32(*n, len_path, d, 1, 128);
   if (const Json* n = required("delegated-len")) {
     delegated_len = ReadUint32(*n, delegated_path, d, 1, 128);
