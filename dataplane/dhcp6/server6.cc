@@ -287,6 +287,12 @@ Lease6* Acquire(Exchange& x, const Ia& ia, const ClientKey6& key, const Compiled
   const CompiledSubnet6* subnet = nullptr;
   const CompiledPool6* pool = nullptr;
   bool found = ReservedFor(x, type, &chosen, &chosen_len, &subnet);
+  if (found) {
+    // A reservation inside a pool (its bit taken at compile time, never claimed
+    // here) still gets the pool's PD_EXCLUDE, as it does on Renew.
+    int64_t slot = 0;
+    pool = x.cfg.PoolOf(*subnet, chosen, chosen_len, &slot);
+  }
   // The client's hint (first entry), when it is in a candidate pool and free.
   if (!found && ia.entry_count > 0) {
     const IaEntry& e = ia.entries[0];
@@ -326,7 +332,7 @@ Lease6* Acquire(Exchange& x, const Ia& ia, const ClientKey6& key, const Compiled
   }
   if (l == nullptr) l = x.shard.Insert(key);
   if (l == nullptr) {
-    if (pool != nullptr) {
+    if (pool != nullptr && !x.cfg.IsReserved(chosen)) {
       int64_t slot = pool->SlotOf(ToU128(chosen));
       if (slot >= 0) pool->pool->Free(uint32_t(slot + 1));
     }
