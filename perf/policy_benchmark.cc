@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -469,4 +470,16 @@ BENCHMARK(BM_Classify50);
 }  // namespace
 }  // namespace fastlease::dhcp4
 
-BENCHMARK_MAIN();
+// `policy_benchmark --print-policy-config` prints the policy config's Dhcp4 JSON
+// (for perf/policy_in_process.sh, which runs it through the whole dataplane).
+int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "--print-policy-config") {
+    std::fputs(fastlease::dhcp4::PolicyJson().c_str(), stdout);
+    return 0;
+  }
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
