@@ -101,6 +101,36 @@ uint32_t DrainInjected(WorkerContext& ctx) {
   return n;
 }
 
+// A reply whose headers were written (`len` bytes, 0 if they did not fit): sets its
+// length and port. False (reply freed, counted) when it did not fit.
+bool SealReply(WorkerContext& ctx, uint8_t pi, rte_mbuf* reply, size_t len) {
+  if (unlikely(len == 0)) {
+    ctx.counters.Count(WorkerDrop::kReplyBuildFailed);
+    rte_pktmbuf_free(reply);
+    return false;
+  }
+  SetLength(reply, len);
+  Meta(reply)->port_index = pi;
+  ctx.counters.Count(WorkerEvent::kDhcpReplies);
+  return true;
+}
+
+// Sends `reply` now, or parks it in `park` (v4's or v6's) until `durable_seq` is
+// durable; a full park queue drops it. Consumes `reply`.
+void SendOrPark(WorkerContext& ctx, uint8_t pi, rte_mbuf* reply, bool send_now,
+                ParkQueue<rte_mbuf*>& park, uint64_t durable_seq) {
+  if (send_now) {
+    Tx(ctx, pi, reply);
+    return;
+  }
+  if (unlikely(!park.Push(reply, durable_seq))) {
+    ctx.counters.Count(WorkerDrop::kParkFull);
+    rte_pktmbuf_free(reply);
+    return;
+  }
+  ctx.counters.Count(WorkerEvent::kParked);
+}
+
 // Handles the request in `m`, already parsed into ctx.msg. Consumes `m`.
 void HandleRequest(WorkerContext& ctx, rte_mbuf* m) {
   if (unlikely(uint8_t(ctx.msg.type()) == kLeaseQueryType)) {
@@ -143,25 +173,9 @@ void HandleRequest(WorkerContext& ctx, rte_mbuf* m) {
   const UdpReplyAddress to = ResolveReplyAddress(r.to, info, ctx.msg, ctx.local[pi].mac);
   const size_t len = WriteUdpReplyHeaders(frame, info, to, r.length);
   rte_pktmbuf_free(m);  // ctx.msg pointed into it; not used past here
-  if (unlikely(len == 0)) {
-    ctx.counters.Count(WorkerDrop::kReplyBuildFailed);
-    rte_pktmbuf_free(reply);
-    return;
-  }
-  SetLength(reply, len);
-  Meta(reply)->port_index = pi;
-  ctx.counters.Count(WorkerEvent::kDhcpReplies);
+  if (!SealReply(ctx, pi, reply, len)) return;
   ctx.counters.CountSent(r.reply_type);
-  if (r.outcome == dhcp4::Outcome::kSend) {
-    Tx(ctx, pi, reply);
-    return;
-  }
-  if (unlikely(!ctx.park.Push(reply, r.durable_seq))) {
-    ctx.counters.Count(WorkerDrop::kParkFull);
-    rte_pktmbuf_free(reply);
-    return;
-  }
-  ctx.counters.Count(WorkerEvent::kParked);
+  SendOrPark(ctx, pi, reply, r.outcome == dhcp4::Outcome::kSend, ctx.park, r.durable_seq);
 }
 
 // Handles the DHCPv6 request in `m`, already parsed into ctx.msg6. Consumes `m`.
@@ -225,25 +239,9 @@ void HandleRequest6(WorkerContext& ctx, rte_mbuf* m) {
   }
   const size_t len = WriteUdp6ReplyHeaders(frame, info, to, r.length);
   rte_pktmbuf_free(m);  // ctx.msg6 pointed into it; not used past here
-  if (unlikely(len == 0)) {
-    ctx.counters.Count(WorkerDrop::kReplyBuildFailed);
-    rte_pktmbuf_free(reply);
-    return;
-  }
-  SetLength(reply, len);
-  Meta(reply)->port_index = pi;
-  ctx.counters.Count(WorkerEvent::kDhcpReplies);
+  if (!SealReply(ctx, pi, reply, len)) return;
   ctx.counters.CountSent(r.reply_type);
-  if (r.outcome == dhcp6::Outcome6::kSend) {
-    Tx(ctx, pi, reply);
-    return;
-  }
-  if (unlikely(!ctx.park6.Push(reply, r.durable_seq))) {
-    ctx.counters.Count(WorkerDrop::kParkFull);
-    rte_pktmbuf_free(reply);
-    return;
-  }
-  ctx.counters.Count(WorkerEvent::kParked);
+  SendOrPark(ctx, pi, reply, r.outcome == dhcp6::Outcome6::kSend, ctx.park6, r.durable_seq);
 }
 
 // Parses a frame the wire stage classified as DHCPv6 into ctx.msg6; counts the result.

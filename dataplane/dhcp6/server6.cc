@@ -140,34 +140,60 @@ uint64_t Record(Exchange& x, ChangeOp op, Lease6& l) {
   return x.last_seq;
 }
 
-// Writes one IA with its address or prefix (lifetimes `t`), or with a status.
-void EmitIa(Exchange& x, const Ia& ia, const Lease6* l, const Lifetimes& t,
-            const CompiledPool6* pool) {
+// Opens an IA option: IAID, then T1/T2 (not in an IA_TA). Returns the handle for EndOption.
+size_t BeginIa(Exchange& x, const Ia& ia, uint32_t t1, uint32_t t2) {
   const size_t h = x.b.BeginOption(OptionOf(ia.type));
   x.b.AddU32(ia.iaid);
   if (ia.type != IaType::kTa) {
-    x.b.AddU32(l != nullptr ? t.t1 : 0);
-    x.b.AddU32(l != nullptr ? t.t2 : 0);
+    x.b.AddU32(t1);
+    x.b.AddU32(t2);
   }
-  if (l != nullptr) {
+  return h;
+}
+
+// The lease's IA Address, or its IA Prefix with the pool's PD_EXCLUDE (the excluded
+// prefix sits at the same offset inside every delegated prefix); counted.
+void AddLeaseEntry(Exchange& x, const Ia& ia, const Lease6& l, const Lifetimes& t,
+                   const CompiledPool6* pool) {
+  const std::span<const uint8_t, 16> address(l.address);
+  if (ia.type != IaType::kPd) {
+    x.b.AddIaAddress(address, t.preferred, t.valid);
+    ++x.addresses;
+    return;
+  }
+  if (pool != nullptr && pool->excluded_len != 0) {
+    const U128 offset = ToU128(pool->excluded) - pool->first;
+    const uint8_t host_bits = uint8_t(128 - pool->slot_len);
+    const U128 within = host_bits >= 128 ? offset : offset & ((U128(1) << host_bits) - 1);
+    const Ip6 excluded = FromU128(ToU128(l.address) + within);
+    x.b.AddIaPrefix(address, l.prefix_len, t.preferred, t.valid,
+                    std::span<const uint8_t, 16>(excluded), pool->excluded_len);
+  } else {
+    x.b.AddIaPrefix(address, l.prefix_len, t.preferred, t.valid);
+  }
+  ++x.prefixes;
+}
+
+// The entries the client listed in `ia`, with lifetimes 0 (it may no longer use
+// them, §18.3.4/5), except `keep` (the lease it does keep; null: none).
+void AddWithdrawnEntries(Exchange& x, const Ia& ia, const Ip6* keep) {
+  for (size_t i = 0; i < ia.entry_count; ++i) {
+    const IaEntry& e = ia.entries[i];
+    if (keep != nullptr && e.address == *keep) continue;
     if (ia.type == IaType::kPd) {
-      if (pool != nullptr && pool->excluded_len != 0) {
-        // The excluded prefix sits at the same offset inside every delegated prefix.
-        const U128 offset = ToU128(pool->excluded) - pool->first;
-        const uint8_t host_bits = uint8_t(128 - pool->slot_len);
-        const U128 within = host_bits >= 128 ? offset : offset & ((U128(1) << host_bits) - 1);
-        const Ip6 excluded = FromU128(ToU128(l->address) + within);
-        x.b.AddIaPrefix(std::span<const uint8_t, 16>(l->address), l->prefix_len, t.preferred,
-                        t.valid, std::span<const uint8_t, 16>(excluded), pool->excluded_len);
-      } else {
-        x.b.AddIaPrefix(std::span<const uint8_t, 16>(l->address), l->prefix_len, t.preferred,
-                        t.valid);
-      }
-      ++x.prefixes;
+      x.b.AddIaPrefix(std::span<const uint8_t, 16>(e.address), e.prefix_len, 0, 0);
     } else {
-      x.b.AddIaAddress(std::span<const uint8_t, 16>(l->address), t.preferred, t.valid);
-      ++x.addresses;
+      x.b.AddIaAddress(std::span<const uint8_t, 16>(e.address), 0, 0);
     }
+  }
+}
+
+// Writes one IA with its address or prefix (lifetimes `t`), or with a status.
+void EmitIa(Exchange& x, const Ia& ia, const Lease6* l, const Lifetimes& t,
+            const CompiledPool6* pool) {
+  const size_t h = BeginIa(x, ia, l != nullptr ? t.t1 : 0, l != nullptr ? t.t2 : 0);
+  if (l != nullptr) {
+    AddLeaseEntry(x, ia, *l, t, pool);
   } else {
     x.b.AddStatus(NoneAvail(ia.type), ia.type == IaType::kPd ? "no prefixes available"
                                                              : "no addresses available");
@@ -177,32 +203,15 @@ void EmitIa(Exchange& x, const Ia& ia, const Lease6* l, const Lifetimes& t,
 
 // Writes an IA with a status code and no leases (NoBinding and friends).
 void EmitIaStatus(Exchange& x, const Ia& ia, StatusCode code, std::string_view text) {
-  const size_t h = x.b.BeginOption(OptionOf(ia.type));
-  x.b.AddU32(ia.iaid);
-  if (ia.type != IaType::kTa) {
-    x.b.AddU32(0);
-    x.b.AddU32(0);
-  }
+  const size_t h = BeginIa(x, ia, 0, 0);
   x.b.AddStatus(code, text);
   x.b.EndOption(h);
 }
 
 // Writes an IA whose entries the client may no longer use (lifetimes 0, §18.3.4/5).
 void EmitIaWithdrawn(Exchange& x, const Ia& ia) {
-  const size_t h = x.b.BeginOption(OptionOf(ia.type));
-  x.b.AddU32(ia.iaid);
-  if (ia.type != IaType::kTa) {
-    x.b.AddU32(0);
-    x.b.AddU32(0);
-  }
-  for (size_t i = 0; i < ia.entry_count; ++i) {
-    const IaEntry& e = ia.entries[i];
-    if (ia.type == IaType::kPd) {
-      x.b.AddIaPrefix(std::span<const uint8_t, 16>(e.address), e.prefix_len, 0, 0);
-    } else {
-      x.b.AddIaAddress(std::span<const uint8_t, 16>(e.address), 0, 0);
-    }
-  }
+  const size_t h = BeginIa(x, ia, 0, 0);
+  AddWithdrawnEntries(x, ia, nullptr);
   x.b.EndOption(h);
 }
 
@@ -505,36 +514,9 @@ HandleResult6 Extend(Exchange& x, bool rebind) {
     l->expire = now + t.valid;
     Record(x, ChangeOp::kPut, *l);
     // The lease, then any other address the client listed, withdrawn.
-    const size_t h = x.b.BeginOption(OptionOf(ia.type));
-    x.b.AddU32(ia.iaid);
-    x.b.AddU32(t.t1);
-    x.b.AddU32(t.t2);
-    if (ia.type == IaType::kPd) {
-      if (pool != nullptr && pool->excluded_len != 0) {
-        const U128 offset = ToU128(pool->excluded) - pool->first;
-        const uint8_t host_bits = uint8_t(128 - pool->slot_len);
-        const U128 within = offset & ((U128(1) << host_bits) - 1);
-        const Ip6 excluded = FromU128(ToU128(l->address) + within);
-        x.b.AddIaPrefix(std::span<const uint8_t, 16>(l->address), l->prefix_len, t.preferred,
-                        t.valid, std::span<const uint8_t, 16>(excluded), pool->excluded_len);
-      } else {
-        x.b.AddIaPrefix(std::span<const uint8_t, 16>(l->address), l->prefix_len, t.preferred,
-                        t.valid);
-      }
-      ++x.prefixes;
-    } else {
-      x.b.AddIaAddress(std::span<const uint8_t, 16>(l->address), t.preferred, t.valid);
-      ++x.addresses;
-    }
-    for (size_t i = 0; i < ia.entry_count; ++i) {
-      const IaEntry& e = ia.entries[i];
-      if (e.address == l->address) continue;
-      if (ia.type == IaType::kPd) {
-        x.b.AddIaPrefix(std::span<const uint8_t, 16>(e.address), e.prefix_len, 0, 0);
-      } else {
-        x.b.AddIaAddress(std::span<const uint8_t, 16>(e.address), 0, 0);
-      }
-    }
+    const size_t h = BeginIa(x, ia, t.t1, t.t2);
+    AddLeaseEntry(x, ia, *l, t, pool);
+    AddWithdrawnEntries(x, ia, &l->address);
     x.b.EndOption(h);
   }
   if (rebind && !any_known && x.msg.ias().size() > 0 && x.addresses == 0 && x.prefixes == 0) {
