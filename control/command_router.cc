@@ -60,10 +60,10 @@ std::string BuildReportText() {
                                    NLOHMANN_JSON_VERSION_MINOR, NLOHMANN_JSON_VERSION_PATCH));
   add("fmt", fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100,
                          FMT_VERSION % 100));
-  add("features", fmt::format("dhcp4, lease events, lease event log, prometheus endpoint, "
+  add("features", fmt::format("dhcp4, dhcp6 with prefix delegation, lease events, lease event log, prometheus endpoint, "
                               "dataplane binary {}",
                               FL_DATAPLANE_BUILT ? "built" : "not built"));
-  add("not built yet", "dhcp6, ha, ddns, radius, exporters");
+  add("not built yet", "ha, ddns, radius, exporters");
   return r;
 }
 

@@ -367,6 +367,7 @@ bool DataplaneProcess::Impl::Start(const char* program) {
   ms.store = store_.get();
   ms.persister = persister_.get();
   ms.shards = shard_ptrs;
+  ms.shards6 = shard6_ptrs;
   for (auto& ctx : workers_->contexts()) {
     ms.rings.push_back(ctx->commands);
     ms.punts.push_back({ctx->punt_out, ctx->inject_in, ctx->lcore});

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "dataplane/dhcp4/server_config.h"
 #include "dataplane/log.h"
+#include "dataplane/management_detail.h"
 #include "dataplane/stats.h"
 #include "dataplane/worker.h"
 
@@ -24,7 +25,7 @@ using nlohmann::json;
 using leasedb::Lease;
 using leasedb::LeaseState;
 
-namespace {
+namespace management_detail {
 
 std::string Result(int result, const std::string& text) {
   return json{{"result", result}, {"text", text}}.dump();
@@ -83,26 +84,11 @@ std::string Timestamp() {
   return buf;
 }
 
-bool IsGauge(const std::string& name) {
-  return name.ends_with("total-addresses") ||
-         (name.ends_with("assigned-addresses") && name.find("cumulative") == std::string::npos) ||
-         name.ends_with("declined-addresses");
-}
+}  // namespace management_detail
 
-// The lease a lookup by address reports: the live one if any, else the newest.
-const Lease* Current(const std::vector<Lease>& leases) {
-  const Lease* best = nullptr;
-  for (const Lease& l : leases) {
-    const bool live = l.state == LeaseState::kBound || l.state == LeaseState::kDeclined;
-    const bool best_live = best && (best->state == LeaseState::kBound ||
-                                    best->state == LeaseState::kDeclined);
-    if (!best || (live && !best_live) ||
-        (live == best_live && int32_t(l.expire - best->expire) > 0)) {
-      best = &l;
-    }
-  }
-  return best;
-}
+using namespace management_detail;
+
+namespace {
 
 std::string LeasesFound(const std::vector<Lease>& leases) {
   json list = json::array();
@@ -140,21 +126,13 @@ json LeaseToJson(const Lease& l) {
   return j;
 }
 
-// A lease command waiting for workers and durability.
-struct Management::Pending {
-  uint64_t id = 0;
-  std::vector<std::unique_ptr<ShardCommand>> cmds;
-  std::vector<uint32_t> shard;  // shard of each cmd
-  std::chrono::steady_clock::time_point deadline;
-  bool submitted = false;
-  // Called when every command is done and durable: the answer, or "" after
-  // queueing further commands (a second stage) into `cmds`/`shard`.
-  std::function<std::string(Pending&)> finish;
-};
 
 Management::Management(ManagementSetup setup) : s_(std::move(setup)) {}
 Management::~Management() {
-  if (s_.persister != nullptr) s_.persister->SetEventObserver(nullptr);
+  if (s_.persister != nullptr) {
+    s_.persister->SetEventObserver(nullptr);
+    s_.persister->SetChange6Observer(nullptr);
+  }
 }
 
 absl::Status Management::Init() {
@@ -168,6 +146,7 @@ absl::Status Management::Init() {
       if (l.persisted_state == LeaseState::kDeclined) ++g.declined;
     }
   }
+  CountShards6();
   {
     std::lock_guard<std::mutex> lock(gauges_mu_);
     gauge_cursor_ = s_.persister->last_event_seq();
@@ -175,6 +154,7 @@ absl::Status Management::Init() {
   // From here on the persister folds each event in as it commits it. Init runs
   // before the workers do, so no event falls between the scan and this.
   s_.persister->SetEventObserver([this](const leasedb::LeaseEvent& e) { FoldEvent(e); });
+  s_.persister->SetChange6Observer([this](const leasedb::ChangeRecord6& r) { FoldChange6(r); });
   LinkServer::Callbacks cb;
   cb.on_command = [this](uint64_t id, std::string request) {
     std::string answer = Execute(id, request);
@@ -278,20 +258,31 @@ std::string Management::Execute(uint64_t id, const std::string& request) {
   }
   json args = req.value("arguments", json::object());
   if (!args.is_object()) return Result(1, "'arguments' must be a map");
+  // Kea's Control Agent names the server with "service"; here it picks the
+  // DHCPv4 or the DHCPv6 view of the statistics commands.
+  bool v6 = false;
+  if (req.contains("service")) {
+    const json& svc = req["service"];
+    if (!svc.is_array() || svc.size() != 1 || !svc[0].is_string() ||
+        (svc[0] != "dhcp4" && svc[0] != "dhcp6")) {
+      return Result(1, "'service' must be [\"dhcp4\"] or [\"dhcp6\"]");
+    }
+    v6 = svc[0] == "dhcp6";
+  }
   try {
-    return Dispatch(id, req["command"].get<std::string>(), args);
+    return Dispatch(id, req["command"].get<std::string>(), args, v6);
   } catch (const json::exception& e) {
     // A value of the wrong type (e.g. a string where a number belongs).
     return Result(1, absl::StrCat("invalid arguments: ", e.what()));
   }
 }
 
-std::string Management::Dispatch(uint64_t id, const std::string& c, const json& args) {
+std::string Management::Dispatch(uint64_t id, const std::string& c, const json& args, bool v6) {
   if (c == "status-get") return StatusGet();
-  if (c == "statistic-get") return StatisticGet(args, false);
-  if (c == "statistic-get-all") return StatisticGet(args, true);
-  if (c == "statistic-reset") return StatisticReset(args, false);
-  if (c == "statistic-reset-all") return StatisticReset(args, true);
+  if (c == "statistic-get") return StatisticGet(args, false, v6);
+  if (c == "statistic-get-all") return StatisticGet(args, true, v6);
+  if (c == "statistic-reset") return StatisticReset(args, false, v6);
+  if (c == "statistic-reset-all") return StatisticReset(args, true, v6);
   if (c == "config-get") return ConfigGet();
   if (c == "config-test") return ConfigTestOrSet(args, false);
   if (c == "config-set") return ConfigTestOrSet(args, true);
@@ -306,6 +297,14 @@ std::string Management::Dispatch(uint64_t id, const std::string& c, const json& 
   if (c == "lease4-update") return LeaseAddOrUpdate(id, args, true);
   if (c == "lease4-del") return LeaseDel(id, args);
   if (c == "lease4-wipe") return LeaseWipe(id, args);
+  if (c == "lease6-get") return Lease6Get(args);
+  if (c == "lease6-get-all") return Lease6GetAll(args);
+  if (c == "lease6-get-page") return Lease6GetPage(args);
+  if (c == "lease6-get-by-duid") return Lease6GetByDuid(args);
+  if (c == "lease6-add") return Lease6AddOrUpdate(id, args, false);
+  if (c == "lease6-update") return Lease6AddOrUpdate(id, args, true);
+  if (c == "lease6-del") return Lease6Del(id, args);
+  if (c == "lease6-wipe") return Lease6Wipe(id, args);
   if (c == "shutdown") {
     int exit_value = 0;
     if (args.contains("exit-value")) {
@@ -352,8 +351,16 @@ std::string Management::StatusGet() {
 
 // ------------------------------------------------------------------ statistics
 
-std::map<std::string, int64_t> Management::Statistics() const {
+std::map<std::string, int64_t> Management::Statistics(bool v6) const {
   std::map<std::string, int64_t> st;
+  if (v6) {
+    AddStatistics6(st);
+    for (auto& [name, value] : st) {
+      auto b = baselines6_.find(name);
+      if (b != baselines6_.end()) value -= b->second;
+    }
+    return st;
+  }
   Counters totals;
   for (size_t w = 0; w < s_.stats->size(); ++w) {
     Counters c;
@@ -419,13 +426,13 @@ std::map<std::string, int64_t> Management::Statistics() const {
   return st;
 }
 
-std::string Management::StatisticGet(const json& args, bool all) {
-  const std::map<std::string, int64_t> st = Statistics();
+std::string Management::StatisticGet(const json& args, bool all, bool v6) {
+  const std::map<std::string, int64_t> st = Statistics(v6);
   const std::string ts = Timestamp();
   json out = json::object();
   if (all) {
     for (const auto& [name, value] : st) out[name] = json::array({json::array({value, ts})});
-    return Result(0, absl::StrCat(st.size(), " IPv4 statistic(s) returned."), out);
+    return Result(0, absl::StrCat(st.size(), v6 ? " IPv6" : " IPv4", " statistic(s) returned."), out);
   }
   if (!args.contains("name") || !args["name"].is_string()) return Result(1, "missing 'name' string");
   const std::string name = args["name"].get<std::string>();
@@ -434,11 +441,12 @@ std::string Management::StatisticGet(const json& args, bool all) {
   return Result(0, it == st.end() ? "0 statistic(s) returned." : "1 statistic(s) returned.", out);
 }
 
-std::string Management::StatisticReset(const json& args, bool all) {
-  std::map<std::string, int64_t> st = Statistics();
+std::string Management::StatisticReset(const json& args, bool all, bool v6) {
+  std::map<std::string, int64_t> st = Statistics(v6);
+  std::map<std::string, int64_t>& baselines = v6 ? baselines6_ : baselines_;
   if (all) {
     for (const auto& [name, value] : st) {
-      if (!IsGauge(name)) baselines_[name] += value;
+      if (!IsGauge(name)) baselines[name] += value;
     }
     return Result(0, "All statistics reset to neutral values.");
   }
@@ -446,7 +454,7 @@ std::string Management::StatisticReset(const json& args, bool all) {
   const std::string name = args["name"].get<std::string>();
   auto it = st.find(name);
   if (it == st.end()) return Result(1, absl::StrCat("No '", name, "' statistic found"));
-  if (!IsGauge(name)) baselines_[name] += it->second;
+  if (!IsGauge(name)) baselines[name] += it->second;
   return Result(0, absl::StrCat("Statistic '", name, "' reset."));
 }
 
@@ -615,8 +623,9 @@ void Management::PollPending() {
     Pending& p = *pending_[i];
     bool ready = true;
     for (size_t c = 0; c < p.cmds.size() && ready; ++c) {
-      ready = p.cmds[c]->done.load(std::memory_order_acquire) &&
-              s_.shards[p.shard[c]]->durable_seq() >= p.cmds[c]->seq;
+      const uint64_t durable = p.cmds[c]->v6 ? s_.shards6[p.shard[c]]->durable_seq()
+                                             : s_.shards[p.shard[c]]->durable_seq();
+      ready = p.cmds[c]->done.load(std::memory_order_acquire) && durable >= p.cmds[c]->seq;
     }
     std::string answer;
     if (ready) {

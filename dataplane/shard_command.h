@@ -16,6 +16,7 @@
 #include <boost/lockfree/spsc_queue.hpp>
 
 #include "leasedb/lease.h"
+#include "leasedb/lease6.h"
 
 namespace fastlease::dataplane {
 
@@ -26,7 +27,9 @@ inline constexpr uint32_t kWipeSlotsPerTurn = 4096;
 struct ShardCommand {
   enum class Op : uint8_t { kAdd, kUpdate, kDelete, kWipe };
   Op op = Op::kAdd;
+  bool v6 = false;         // the command is about `lease6` and the worker's v6 shard
   leasedb::Lease lease;    // add/update: the lease wanted; delete: the stored record
+  leasedb::Lease6 lease6;  // the same, for v6
   uint32_t subnet_id = 0;  // wipe: 0 = every subnet
 
   // --- written by the worker before `done` ---

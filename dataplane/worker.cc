@@ -507,12 +507,49 @@ void FlushTx(WorkerContext& ctx) {
 
 // Lease commands from the management thread: at most a few per turn; a wipe
 // runs kWipeSlotsPerTurn slots per turn until it has walked the shard.
+// One v6 lease command; true while a wipe has more to do (it stays running).
+bool RunShardCommand6(WorkerContext& ctx, ShardCommand& cmd) {
+  if (ctx.config6 == nullptr || ctx.shard6 == nullptr) {
+    ctx.running_command = nullptr;
+    cmd.result = 1;
+    cmd.text = "DHCPv6 is not configured";
+    cmd.done.store(true, std::memory_order_release);
+    return false;
+  }
+  const dhcp6::ServerConfig6& cfg = *ctx.config6;
+  dhcp4::LeaseCommandResult r;
+  switch (cmd.op) {
+    case ShardCommand::Op::kAdd: r = dhcp6::AddLease6(cfg, *ctx.shard6, cmd.lease6); break;
+    case ShardCommand::Op::kUpdate: r = dhcp6::UpdateLease6(cfg, *ctx.shard6, cmd.lease6); break;
+    case ShardCommand::Op::kDelete: r = dhcp6::DeleteLease6(cfg, *ctx.shard6, cmd.lease6); break;
+    case ShardCommand::Op::kWipe:
+      dhcp6::WipeLeases6(cfg, *ctx.shard6, cmd.subnet_id, kWipeSlotsPerTurn, cmd.cursor,
+                         cmd.deleted, cmd.seq);
+      if (cmd.cursor < ctx.shard6->slot_count()) {
+        ctx.running_command = &cmd;  // more next turn
+        return true;
+      }
+      ctx.running_command = nullptr;
+      r = {cmd.deleted > 0 ? 0 : 3, "wiped", cmd.seq};
+      break;
+  }
+  cmd.result = r.result;
+  cmd.text = r.text;
+  cmd.seq = r.seq;
+  cmd.done.store(true, std::memory_order_release);
+  return false;
+}
+
 uint32_t RunShardCommands(WorkerContext& ctx) {
   uint32_t work = 0;
   for (int i = 0; i < 4; ++i) {
     ShardCommand* cmd = ctx.running_command;
     if (cmd == nullptr && !ctx.commands->pop(cmd)) break;
     ++work;
+    if (cmd->v6) {
+      if (RunShardCommand6(ctx, *cmd)) return work;
+      continue;
+    }
     switch (cmd->op) {
       case ShardCommand::Op::kAdd:
       case ShardCommand::Op::kUpdate:

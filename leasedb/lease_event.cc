@@ -17,7 +17,9 @@ const char* LeaseEventKindName(LeaseEventKind k) {
   return "unknown";
 }
 
-LeaseEventKind ClassifyChange(const ChangeRecord& r) {
+namespace {
+template <class Record>
+LeaseEventKind Classify(const Record& r) {
   if (r.op == ChangeOp::kDelete) return LeaseEventKind::kRemoved;
   switch (r.lease.state) {
     case LeaseState::kBound:
@@ -31,6 +33,10 @@ LeaseEventKind ClassifyChange(const ChangeRecord& r) {
   }
   return LeaseEventKind::kUpdated;  // not written by the server logic
 }
+}  // namespace
+
+LeaseEventKind ClassifyChange(const ChangeRecord& r) { return Classify(r); }
+LeaseEventKind ClassifyChange(const ChangeRecord6& r) { return Classify(r); }
 
 size_t EncodeLeaseEvent(const LeaseEvent& e, uint8_t* p) {
   for (int i = 0; i < 8; ++i) p[i] = uint8_t(e.seq >> (8 * i));

@@ -47,6 +47,7 @@ struct LeaseEvent {
 
 // The event a change record becomes.
 LeaseEventKind ClassifyChange(const ChangeRecord& r);
+LeaseEventKind ClassifyChange(const ChangeRecord6& r);
 
 // seq, time, kind, prev_state, lease key, lease value.
 inline constexpr size_t kMaxLeaseEventSize = 14 + 12 + 18 + kMaxHwAddressSize + kInlineClientIdSize;

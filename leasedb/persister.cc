@@ -48,6 +48,11 @@ void Persister::SetEventObserver(EventObserver observer) {
   observer_ = std::move(observer);
 }
 
+void Persister::SetChange6Observer(Change6Observer observer) {
+  std::lock_guard<std::mutex> lock(observer_mu_);
+  observer6_ = std::move(observer);
+}
+
 absl::StatusOr<size_t> Persister::RunOnce() {
   size_t n = 0;
   // Take from every shard, fairly: each gets an equal share of the batch first.
@@ -97,6 +102,9 @@ absl::StatusOr<size_t> Persister::RunOnce() {
         e.lease = batch_[i].lease;
         observer_(e);
       }
+    }
+    if (observer6_) {
+      for (size_t i = 0; i < n6; ++i) observer6_(batch6_[i]);
     }
   }
   // Trim in steps of an eighth of the retention, not per batch: one range

@@ -56,6 +56,10 @@ class Persister {
   // must not call into the persister.
   using EventObserver = std::function<void(const LeaseEvent&)>;
   void SetEventObserver(EventObserver observer);
+  // The same for DHCPv6 changes, which make no events: every v6 change record of
+  // a batch, once written (ClassifyChange tells what it was).
+  using Change6Observer = std::function<void(const ChangeRecord6&)>;
+  void SetChange6Observer(Change6Observer observer);
 
  private:
   void Loop();
@@ -79,6 +83,7 @@ class Persister {
   std::atomic<uint64_t> last_event_{0};
   std::mutex observer_mu_;  // taken once per batch, by the persister and a setter
   EventObserver observer_;
+  Change6Observer observer6_;
 };
 
 }  // namespace fastlease::leasedb

@@ -45,7 +45,6 @@ ClientKey6 QuarantineKey(const Ip6& address, Lease6Type type, std::array<uint8_t
   return ClientKey6::Make(buf, 0, type);
 }
 
-bool IsQuarantine(const Lease6& l) { return l.duid_len == 18 && l.duid[0] == 0xff && l.duid[1] == 0xff; }
 
 struct Lifetimes {
   uint32_t preferred = 0;
@@ -124,7 +123,8 @@ bool OnLink(const Exchange& x, const Ip6& a) {
   return false;
 }
 
-// Frees the pool bit of the address/prefix `l` holds (reserved ones never go back).
+}  // namespace
+
 void FreeHeld(const ServerConfig6& cfg, const Lease6& l) {
   if (cfg.IsReserved(l.address)) return;
   const CompiledSubnet6* s = cfg.SubnetById(l.subnet_id);
@@ -134,6 +134,8 @@ void FreeHeld(const ServerConfig6& cfg, const Lease6& l) {
     p->pool->Free(uint32_t(slot + 1));
   }
 }
+
+namespace {
 
 uint64_t Record(Exchange& x, ChangeOp op, Lease6& l) {
   x.last_seq = x.shard.Record(op, l);

@@ -26,6 +26,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "control/config/config.h"
+#include "dataplane/dhcp4/server.h"
 #include "dataplane/dhcp6/message6.h"
 #include "leasedb/address_pool.h"
 #include "leasedb/lease6.h"
@@ -184,6 +185,42 @@ struct RecoveryStats6 {
   uint64_t bound = 0;
   uint64_t dropped = 0;  // conflicts and long-expired: deleted from the store
 };
+// A declined address is quarantined under a DUID no client has: type 0xffff, then
+// the address (18 bytes), IAID 0.
+inline bool IsQuarantine(const leasedb::Lease6& l) {
+  return l.duid_len == 18 && l.duid[0] == 0xff && l.duid[1] == 0xff;
+}
+
+// Frees the pool bit of the address/prefix `l` holds (reserved ones never go back).
+void FreeHeld(const ServerConfig6& config, const leasedb::Lease6& l);
+
+// ---- Lease commands (lease6-add, -update, -del, -wipe) ----
+// Run by the shard's owner lcore between bursts, on behalf of the management
+// thread, which has looked the lease up in the store and picked the shard (the
+// DUID's hash, as ShardOf6). `wanted` carries the identity (DUID, IAID, type), the
+// address or prefix with its length, subnet id, lifetimes and expiry. Kea's
+// result codes as in dhcp4::LeaseCommandResult: 0 done, 1 error, 3 nothing to do.
+using dhcp4::LeaseCommandResult;
+
+// Binds `wanted.address` to the IA. Fails when the subnet does not exist, an
+// address is not inside it, the address/prefix is reserved or held by another
+// lease, or the IA already holds a bound lease. An address outside every pool is
+// accepted (as Kea does) without a pool bit.
+LeaseCommandResult AddLease6(const ServerConfig6& config, leasedb::Lease6Shard& shard,
+                             const leasedb::Lease6& wanted);
+// Rewrites the IA's lease at `wanted.address` (lifetimes, expiry, subnet); result
+// 3 when this shard has no lease of that IA there.
+LeaseCommandResult UpdateLease6(const ServerConfig6& config, leasedb::Lease6Shard& shard,
+                                const leasedb::Lease6& wanted);
+// Removes the lease `stored` (as read from the store): frees its address or prefix
+// and deletes its record.
+LeaseCommandResult DeleteLease6(const ServerConfig6& config, leasedb::Lease6Shard& shard,
+                                const leasedb::Lease6& stored);
+// Like dhcp4::WipeLeases: up to `budget` slots from `cursor` on; Advertise holds
+// are left alone.
+void WipeLeases6(const ServerConfig6& config, leasedb::Lease6Shard& shard, uint32_t subnet_id,
+                 uint32_t budget, uint32_t& cursor, uint64_t& deleted, uint64_t& last_seq);
+
 // Rebuilds the v6 shards and pool bitmaps from the store before the workers start.
 absl::StatusOr<RecoveryStats6> RecoverLeases6(const ServerConfig6& config,
                                               const leasedb::LeaseStore& store,

@@ -206,7 +206,7 @@ TEST_F(CommandRouterTest, SeveralForwardedCommandsAreAnsweredToTheirOwnReplies) 
 // ---- unknown ----
 
 TEST_F(CommandRouterTest, UnknownCommandIsResultTwo) {
-  for (const char* name : {"x", "lease6-get", "List-Commands", "version-get ", "lease4"}) {
+  for (const char* name : {"x", "lease6-bulk-apply", "List-Commands", "version-get ", "lease4"}) {
     const nlohmann::json a =
         HandleLocal(nlohmann::json{{"command", name}, {"arguments", {{"a", 1}}}}.dump());
     EXPECT_EQ(a["result"], kResultUnsupported) << name;

@@ -193,9 +193,9 @@ TEST_F(CommandSocketTest, MissingCommand) {
 
 TEST_F(CommandSocketTest, UnknownCommandIsKeasResultTwo) {
   StartServer();
-  nlohmann::json a = Json(Roundtrip(path(), R"({"command": "lease6-get"})"));
+  nlohmann::json a = Json(Roundtrip(path(), R"({"command": "lease6-bulk-apply"})"));
   EXPECT_EQ(a["result"], 2);
-  EXPECT_EQ(a["text"], "'lease6-get' command not supported.");
+  EXPECT_EQ(a["text"], "'lease6-bulk-apply' command not supported.");
   EXPECT_TRUE(forwarder_->requests.empty());  // not sent to the dataplane
   ExpectStillServing();
 }

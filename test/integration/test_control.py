@@ -21,7 +21,9 @@ EVERY_COMMAND = {
     "list-commands", "version-get", "status-get", "build-report", "config-get", "config-test",
     "config-set", "config-reload", "config-write", "shutdown", "lease4-add", "lease4-get",
     "lease4-get-all", "lease4-get-page", "lease4-get-by-hw-address", "lease4-get-by-client-id",
-    "lease4-update", "lease4-del", "lease4-wipe", "statistic-get", "statistic-get-all",
+    "lease4-update", "lease4-del", "lease4-wipe", "lease6-add", "lease6-del", "lease6-get",
+    "lease6-get-all", "lease6-get-by-duid", "lease6-get-page", "lease6-update", "lease6-wipe",
+    "statistic-get", "statistic-get-all",
     "statistic-reset", "statistic-reset-all",
 }
 

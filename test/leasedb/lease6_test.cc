@@ -13,6 +13,7 @@
 #include "leasedb/lease6.h"
 #include "leasedb/lease_shard.h"
 #include "leasedb/lease_store.h"
+#include "leasedb/lease_event.h"
 #include "leasedb/persister.h"
 
 namespace fastlease::leasedb {
@@ -177,6 +178,11 @@ TEST(Lease6Test, PersisterDrainsV6RingsAndPublishesTheirDurableSeq) {
   Lease6Shard shard6(0, 16, 64);
   Persister p(**store, {&shard4}, 64);
   p.SetV6Shards({&shard6});
+  std::vector<ChangeRecord6> observed;
+  p.SetChange6Observer([&](const ChangeRecord6& r) {
+    EXPECT_GE(shard6.durable_seq(), r.seq) << "observed only once written";
+    observed.push_back(r);
+  });
   uint64_t last = 0;
   for (uint8_t i = 1; i <= 5; ++i) {
     const ClientKey6 k = ClientKey6::Make(Duid(i), 1, Lease6Type::kNa);
@@ -192,6 +198,14 @@ TEST(Lease6Test, PersisterDrainsV6RingsAndPublishesTheirDurableSeq) {
   EXPECT_EQ(*n, 5u);
   EXPECT_EQ(shard6.durable_seq(), last);
   EXPECT_EQ(p.last_event_seq(), 0u);  // v6 changes are not lease events
+  // ...but the v6 observer sees each, in order, classified like events.
+  ASSERT_EQ(observed.size(), 5u);
+  for (uint8_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(observed[i].lease.address, Addr(uint8_t(i + 1)));
+    EXPECT_EQ(ClassifyChange(observed[i]), LeaseEventKind::kCreated);
+  }
+  EXPECT_EQ(observed.back().seq, last);
+  p.SetChange6Observer(nullptr);
   // Recovery sees them after a reopen.
   store->reset();
   store = LeaseStore::Open(dir.path() + "/db", {});

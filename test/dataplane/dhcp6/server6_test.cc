@@ -1554,6 +1554,120 @@ TEST_F(Server6Test, ClientsWithoutAClientIdGoToShardZero) {
 
 // ---------------------------------------------------------------- server DUID
 
+// ---------------------------------------------------------------- lease commands
+
+Lease6 Wanted(const Bytes& duid, uint32_t iaid, const char* address, uint32_t subnet,
+              Lease6Type type = Lease6Type::kNa, uint8_t len = 128) {
+  Lease6 l;
+  l.SetIdentity(ClientKey6::Make(duid, iaid, type));
+  l.address = A(address);
+  l.prefix_len = len;
+  l.subnet_id = subnet;
+  l.valid = 5000;
+  l.preferred = 4000;
+  l.expire = kNow + 5000;
+  return l;
+}
+
+TEST_F(Server6Test, LeaseAddTakesThePoolSlotSoClientsNeverGetIt) {
+  const Lease6 wanted = Wanted(DuidLlt(9), 7, "2001:db8:2::10", 2);
+  const LeaseCommandResult r = AddLease6(*cfg_, *shard_, wanted);
+  ASSERT_EQ(r.result, 0) << r.text;
+  EXPECT_FALSE(IsFree(2, A("2001:db8:2::10")));
+  const std::vector<ChangeRecord6> recs = Drain();
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].seq, r.seq);
+  EXPECT_EQ(recs[0].op, ChangeOp::kPut);
+  EXPECT_TRUE(recs[0].by_command);
+  EXPECT_EQ(recs[0].lease.state, LeaseState::kBound);
+  EXPECT_EQ(recs[0].lease.preferred, 4000u);
+  // A client of subnet 2 (selected by its relay's interface-id) gets the next one.
+  Result adv = Send(RelayForw(0, A("::"), A("fe80::9"), Client(MessageType::kSolicit, DuidLlt(1), IaNa(1)),
+                              InterfaceIdOpt("ifid-2")),
+                    FromRelay());
+  ASSERT_NE(adv.r.outcome, Outcome6::kDrop);
+  EXPECT_NE(AddressOf(adv.reply), A("2001:db8:2::10"));
+  // Another IA cannot take it; a reserved address cannot be added.
+  EXPECT_EQ(AddLease6(*cfg_, *shard_, Wanted(DuidLlt(8), 1, "2001:db8:2::10", 2)).result, 1);
+  EXPECT_STREQ(AddLease6(*cfg_, *shard_, Wanted(DuidLlt(8), 1, "2001:db8:1::150", 1)).text,
+               "the address is reserved for a host");
+  // The same IA again: already exists.
+  EXPECT_EQ(AddLease6(*cfg_, *shard_, wanted).result, 1);
+  // Outside the subnet, or no such subnet.
+  EXPECT_EQ(AddLease6(*cfg_, *shard_, Wanted(DuidLlt(8), 1, "2001:db8:3::10", 2)).result, 1);
+  EXPECT_EQ(AddLease6(*cfg_, *shard_, Wanted(DuidLlt(8), 1, "2001:db8:2::10", 77)).result, 1);
+  // Outside every pool but inside the subnet: accepted, no pool slot involved.
+  EXPECT_EQ(AddLease6(*cfg_, *shard_, Wanted(DuidLlt(8), 1, "2001:db8:2::9999", 2)).result, 0);
+}
+
+TEST_F(Server6Test, LeaseAddOfAPrefixAndUpdate) {
+  const Lease6 pd = Wanted(DuidLlt(9), 3, "2001:db8:100:500::", 1, Lease6Type::kPd, 56);
+  ASSERT_EQ(AddLease6(*cfg_, *shard_, pd).result, 0);
+  EXPECT_FALSE(IsFree(1, A("2001:db8:100:500::"), 56));
+  // The client's Renew finds it, with the pool's PD_EXCLUDE.
+  Result renew = Send(Client(MessageType::kRenew, DuidLlt(9),
+                             IaPd(3, IaPrefix(A("2001:db8:100:500::"), 56))));
+  ASSERT_NE(renew.r.outcome, Outcome6::kDrop);
+  EXPECT_EQ(PrefixOf(renew.reply, 3), A("2001:db8:100:500::"));
+
+  Lease6 longer = pd;
+  longer.valid = 7000;
+  longer.expire = kNow + 7000;
+  Drain();
+  ASSERT_EQ(UpdateLease6(*cfg_, *shard_, longer).result, 0);
+  EXPECT_EQ(Find(DuidLlt(9), 3, Lease6Type::kPd)->valid, 7000u);
+  const std::vector<ChangeRecord6> recs = Drain();
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].lease.valid, 7000u);
+  // An IA with no lease there: nothing to do.
+  EXPECT_EQ(UpdateLease6(*cfg_, *shard_, Wanted(DuidLlt(9), 4, "2001:db8:1::120", 1)).result, 3);
+}
+
+TEST_F(Server6Test, LeaseDeleteFreesTheSlotAndRemovesTheRecord) {
+  const Bytes duid = DuidLlt(1);
+  const Ip6 address = AddressOf(Bind(duid, 1));
+  Drain();
+  Lease6 stored = *Find(duid, 1);
+  const LeaseCommandResult r = DeleteLease6(*cfg_, *shard_, stored);
+  ASSERT_EQ(r.result, 0);
+  EXPECT_TRUE(IsFree(1, address));
+  EXPECT_EQ(Find(duid, 1), nullptr);
+  std::vector<ChangeRecord6> recs = Drain();
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].op, ChangeOp::kDelete);
+  EXPECT_EQ(recs[0].prev_state, LeaseState::kBound);
+  // A record the shard does not track (say, another shard's): only the record goes.
+  Lease6 other = Wanted(DuidLlt(5), 1, "2001:db8:1::1f0", 1);
+  other.state = LeaseState::kBound;
+  ASSERT_EQ(DeleteLease6(*cfg_, *shard_, other).result, 0);
+  recs = Drain();
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].op, ChangeOp::kDelete);
+  EXPECT_EQ(recs[0].lease.address, other.address);
+}
+
+TEST_F(Server6Test, LeaseWipeRemovesOneSubnetsLeasesAcrossTurns) {
+  for (uint8_t i = 0; i < 5; ++i) Bind(DuidLlt(i), 1, true);  // subnet 1: NA + PD each
+  ASSERT_EQ(AddLease6(*cfg_, *shard_, Wanted(DuidLlt(50), 1, "2001:db8:2::11", 2)).result, 0);
+  Drain();
+  uint32_t cursor = 0;
+  uint64_t deleted = 0;
+  uint64_t seq = 0;
+  int turns = 0;
+  while (cursor < shard_->slot_count()) {
+    WipeLeases6(*cfg_, *shard_, 1, 3, cursor, deleted, seq);
+    ++turns;
+  }
+  EXPECT_GT(turns, 1);
+  EXPECT_EQ(deleted, 10u);
+  EXPECT_EQ(seq, shard_->last_seq());
+  EXPECT_EQ(Drain().size(), 10u);
+  EXPECT_EQ(shard_->size(), 1u) << "subnet 2's lease stays";
+  for (uint8_t i = 0; i < 5; ++i) EXPECT_EQ(Find(DuidLlt(i), 1), nullptr);
+  Result adv = Send(Client(MessageType::kSolicit, DuidLlt(60), IaNa(1)));
+  EXPECT_EQ(AddressOf(adv.reply), A("2001:db8:1::100")) << "the pool is free again";
+}
+
 TEST(ServerDuid, AGeneratedDuidLltIsPersistedAndReadBack) {
   TempDir dir;
   config::Dhcp6Config c;  // server-id: DUID-LLT, persisted

@@ -1,0 +1,472 @@
+// The management thread's DHCPv6 side: lease6-* commands and kea-dhcp6's
+// statistics (see management.h for the threading and answering contract).
+#include <algorithm>
+#include <ctime>
+
+#include "absl/strings/str_cat.h"
+#include "control/config/internal/ip6_text.h"
+#include "dataplane/dhcp6/server6.h"
+#include "dataplane/log.h"
+#include "dataplane/management.h"
+#include "dataplane/management_detail.h"
+#include "dataplane/stats.h"
+
+namespace fastlease::dataplane {
+
+using nlohmann::json;
+using leasedb::Lease6;
+using leasedb::Lease6Type;
+using leasedb::LeaseState;
+using namespace management_detail;
+
+namespace {
+
+using Ip6 = std::array<uint8_t, 16>;
+
+// A DUID is at most 128 bytes of identifier plus the 2-byte type (RFC 8415 §11.1).
+constexpr size_t kMaxDuidSize = 130;
+
+std::optional<Ip6> ParseIp6(const json& v) {
+  if (!v.is_string()) return std::nullopt;
+  return config::internal::ParseIpv6(v.get<std::string>());
+}
+
+// Kea's "type" argument: "IA_NA" (default), "IA_PD"; IA_TA is never stored.
+std::optional<Lease6Type> ParseType(const json& args) {
+  if (!args.contains("type")) return Lease6Type::kNa;
+  if (!args["type"].is_string()) return std::nullopt;
+  const std::string t = args["type"].get<std::string>();
+  if (t == "IA_NA") return Lease6Type::kNa;
+  if (t == "IA_PD") return Lease6Type::kPd;
+  return std::nullopt;
+}
+
+std::string Leases6Found(const std::vector<Lease6>& leases) {
+  json list = json::array();
+  for (const Lease6& l : leases) list.push_back(Lease6ToJson(l));
+  const size_t n = leases.size();
+  return Result(n ? 0 : 3, absl::StrCat(n, " IPv6 lease(s) found."), json{{"leases", list}});
+}
+
+uint32_t ShardFor6(const Lease6& l, size_t shards) { return uint32_t(l.duid_hash % shards); }
+
+}  // namespace
+
+json Lease6ToJson(const Lease6& l) {
+  json j;
+  j["ip-address"] = config::internal::FormatIpv6(l.address);
+  j["type"] = leasedb::Lease6TypeName(l.type);
+  j["prefix-len"] = l.prefix_len;
+  if (dhcp6::IsQuarantine(l)) {
+    // A declined address keeps no client identity (Kea shows DUID 00).
+    j["duid"] = "00";
+    j["iaid"] = 0;
+  } else {
+    std::string duid = HexColons(l.duid, l.inline_duid().size());
+    if (l.duid_len > leasedb::kInlineDuidSize) duid += "...";
+    j["duid"] = duid;
+    j["iaid"] = l.iaid;
+  }
+  j["subnet-id"] = l.subnet_id;
+  j["preferred-lft"] = l.preferred;
+  j["valid-lft"] = l.valid;
+  j["cltt"] = l.cltt();
+  j["fqdn-fwd"] = false;
+  j["fqdn-rev"] = false;
+  j["hostname"] = "";
+  switch (l.state) {
+    case LeaseState::kDeclined: j["state"] = 1; break;
+    case LeaseState::kExpired: j["state"] = 2; break;
+    case LeaseState::kReleased:
+      j["state"] = 2;
+      j["released"] = true;
+      break;
+    default: j["state"] = 0; break;
+  }
+  return j;
+}
+
+const dhcp6::ServerConfig6* Management::Config6() const {
+  return s_.publisher->Current()->config6.get();
+}
+
+// ------------------------------------------------------------------ statistics
+
+void Management::CountShards6() {
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  for (leasedb::Lease6Shard* shard : s_.shards6) {
+    for (uint32_t i = 0; i < shard->slot_count(); ++i) {
+      const Lease6& l = shard->slot(i);
+      if (!(l.flags & leasedb::kLeasePersisted)) continue;
+      SubnetGauges6& g = gauges6_[l.subnet_id];
+      const bool live = l.persisted_state == LeaseState::kBound ||
+                        l.persisted_state == LeaseState::kDeclined;
+      (l.type == Lease6Type::kPd ? g.assigned_pds : g.assigned_nas) += live;
+      g.declined += l.persisted_state == LeaseState::kDeclined;
+    }
+  }
+}
+
+void Management::FoldChange6(const leasedb::ChangeRecord6& r) {
+  auto live = [](LeaseState st) { return st == LeaseState::kBound || st == LeaseState::kDeclined; };
+  const leasedb::LeaseEventKind kind = leasedb::ClassifyChange(r);
+  const LeaseState next = kind == leasedb::LeaseEventKind::kRemoved ? LeaseState::kFree : r.lease.state;
+  const bool pd = r.lease.type == Lease6Type::kPd;
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  SubnetGauges6& g = gauges6_[r.lease.subnet_id];
+  (pd ? g.assigned_pds : g.assigned_nas) += int(live(next)) - int(live(r.prev_state));
+  g.declined += int(next == LeaseState::kDeclined) - int(r.prev_state == LeaseState::kDeclined);
+  if (kind == leasedb::LeaseEventKind::kCreated) ++(pd ? g.cumulative_pds : g.cumulative_nas);
+  if (kind == leasedb::LeaseEventKind::kExpired) ++g.reclaimed;
+  if (kind == leasedb::LeaseEventKind::kRemoved && r.prev_state == LeaseState::kDeclined) {
+    ++g.reclaimed_declined;
+  }
+}
+
+void Management::AddStatistics6(std::map<std::string, int64_t>& st) const {
+  Counters totals;
+  for (const StatsBlock& b : *s_.stats) {
+    Counters c;
+    b.Snapshot(c);
+    for (size_t i = 0; i < kCounterCount; ++i) totals.v[i] += c.v[i];
+  }
+  auto at = [&](size_t i) { return int64_t(totals.v[i]); };
+  // Kea's spelling; relay-forw/-repl are counted by their inner message.
+  static const char* kTypes[kMessageType6Slots] = {
+      "unknown", "solicit", "advertise", "request", "confirm", "renew", "rebind",
+      "reply", "release", "decline", "reconfigure", "infrequest", nullptr, nullptr};
+  int64_t received = 0;
+  int64_t sent = 0;
+  for (size_t t = 0; t < kMessageType6Slots; ++t) {
+    received += at(CounterLayout::kReceived6 + t);
+    sent += at(CounterLayout::kSent6 + t);
+    if (kTypes[t] != nullptr) {
+      st[absl::StrCat("pkt6-", kTypes[t], "-received")] = at(CounterLayout::kReceived6 + t);
+    }
+  }
+  int64_t parse_failed = 0;
+  for (size_t i = CounterLayout::kParse6 + 1; i < CounterLayout::kServer6Drops; ++i) parse_failed += at(i);
+  int64_t server_drops = 0;
+  for (size_t i = CounterLayout::kServer6Drops; i < CounterLayout::kReceived6; ++i) server_drops += at(i);
+  st["pkt6-received"] = received + parse_failed;
+  st["pkt6-sent"] = sent;
+  st["pkt6-advertise-sent"] = at(CounterLayout::kSent6 + 2);
+  st["pkt6-reply-sent"] = at(CounterLayout::kSent6 + 7);
+  st["pkt6-parse-failed"] = parse_failed;
+  st["pkt6-receive-drop"] = parse_failed + server_drops;
+
+  const dhcp6::ServerConfig6* cfg = Config6();
+  std::lock_guard<std::mutex> lock(gauges_mu_);
+  if (cfg != nullptr) {
+    for (const dhcp6::CompiledSubnet6& sub : cfg->subnets()) {
+      int64_t nas = 0;
+      int64_t pds = 0;
+      for (const config::Pool6& p : sub.config->pools) nas += int64_t(p.size);
+      for (const config::PdPool& p : sub.config->pd_pools) pds += int64_t(p.size);
+      auto it = gauges6_.find(sub.id);
+      const SubnetGauges6 g = it == gauges6_.end() ? SubnetGauges6{} : it->second;
+      const std::string prefix = absl::StrCat("subnet[", sub.id, "].");
+      st[prefix + "total-nas"] = nas;
+      st[prefix + "assigned-nas"] = g.assigned_nas;
+      st[prefix + "total-pds"] = pds;
+      st[prefix + "assigned-pds"] = g.assigned_pds;
+      st[prefix + "declined-addresses"] = g.declined;
+      st[prefix + "cumulative-assigned-nas"] = g.cumulative_nas;
+      st[prefix + "cumulative-assigned-pds"] = g.cumulative_pds;
+      st[prefix + "reclaimed-leases"] = g.reclaimed;
+      st[prefix + "reclaimed-declined-addresses"] = g.reclaimed_declined;
+    }
+  }
+  SubnetGauges6 global;
+  for (const auto& [id, g] : gauges6_) {
+    global.declined += g.declined;
+    global.cumulative_nas += g.cumulative_nas;
+    global.cumulative_pds += g.cumulative_pds;
+    global.reclaimed += g.reclaimed;
+    global.reclaimed_declined += g.reclaimed_declined;
+  }
+  st["declined-addresses"] = global.declined;
+  st["cumulative-assigned-nas"] = global.cumulative_nas;
+  st["cumulative-assigned-pds"] = global.cumulative_pds;
+  st["reclaimed-leases"] = global.reclaimed;
+  st["reclaimed-declined-addresses"] = global.reclaimed_declined;
+}
+
+// ------------------------------------------------------------------ lease reads
+
+std::string Management::Lease6Get(const json& args) {
+  const std::optional<Lease6Type> type = ParseType(args);
+  if (!type) return Result(1, "'type' must be \"IA_NA\" or \"IA_PD\"");
+  std::vector<Lease6> found;
+  if (args.contains("ip-address")) {
+    std::optional<Ip6> a = ParseIp6(args["ip-address"]);
+    if (!a) return Result(1, "'ip-address' is not an IPv6 address");
+    absl::StatusOr<std::vector<Lease6>> at = s_.store->Leases6At(*a);
+    if (!at.ok()) return Result(1, std::string(at.status().message()));
+    found = *std::move(at);
+  } else if (args.contains("identifier-type") && args.contains("identifier") &&
+             args.contains("iaid") && args.contains("subnet-id")) {
+    if (args["identifier-type"] != "duid") {
+      return Result(1, "identifier-type must be 'duid' for lease6-get");
+    }
+    std::optional<std::vector<uint8_t>> duid = ParseHex(args["identifier"], kMaxDuidSize);
+    if (!duid) return Result(1, "'identifier' is not a hex string");
+    absl::StatusOr<std::vector<Lease6>> r = s_.store->Leases6ByDuid(*duid);
+    if (!r.ok()) return Result(1, std::string(r.status().message()));
+    const uint32_t iaid = args["iaid"].get<uint32_t>();
+    const uint32_t subnet = args["subnet-id"].get<uint32_t>();
+    found = *std::move(r);
+    std::erase_if(found, [&](const Lease6& l) { return l.iaid != iaid || l.subnet_id != subnet; });
+  } else {
+    return Result(1, "lease6-get needs 'ip-address', or 'identifier-type', 'identifier', 'iaid' "
+                     "and 'subnet-id'");
+  }
+  std::erase_if(found, [&](const Lease6& l) { return l.type != *type; });
+  if (const Lease6* l = Current(found)) return Result(0, "IPv6 lease found.", Lease6ToJson(*l));
+  return Result(3, "Lease not found.");
+}
+
+std::string Management::Lease6GetAll(const json& args) {
+  std::vector<uint32_t> subnets;
+  if (args.contains("subnets")) {
+    if (!args["subnets"].is_array()) return Result(1, "'subnets' must be a list of subnet ids");
+    for (const json& v : args["subnets"]) subnets.push_back(v.get<uint32_t>());
+  }
+  std::vector<Lease6> leases;
+  absl::Status s = s_.store->ForEach6([&](const Lease6& l) {
+    if (subnets.empty() || std::find(subnets.begin(), subnets.end(), l.subnet_id) != subnets.end()) {
+      leases.push_back(l);
+    }
+  });
+  if (!s.ok()) return Result(1, std::string(s.message()));
+  return Leases6Found(leases);
+}
+
+std::string Management::Lease6GetPage(const json& args) {
+  if (!args.contains("from") || !args.contains("limit")) {
+    return Result(1, "lease6-get-page needs 'from' and 'limit'");
+  }
+  if (!args["limit"].is_number_unsigned() || args["limit"].get<uint64_t>() == 0 ||
+      args["limit"].get<uint64_t>() > 1000000) {
+    return Result(1, "'limit' must be a number from 1 to 1000000");
+  }
+  bool from_start = false;
+  Ip6 after{};
+  if (args["from"].is_string() && args["from"].get<std::string>() == "start") {
+    from_start = true;
+  } else if (std::optional<Ip6> a = ParseIp6(args["from"])) {
+    after = *a;
+  } else {
+    return Result(1, "'from' must be \"start\" or an IPv6 address");
+  }
+  absl::StatusOr<std::vector<Lease6>> page = s_.store->Page6(after, from_start, args["limit"].get<size_t>());
+  if (!page.ok()) return Result(1, std::string(page.status().message()));
+  json list = json::array();
+  for (const Lease6& l : *page) list.push_back(Lease6ToJson(l));
+  return Result(page->empty() ? 3 : 0, absl::StrCat(page->size(), " IPv6 lease(s) found."),
+                json{{"leases", list}, {"count", page->size()}});
+}
+
+std::string Management::Lease6GetByDuid(const json& args) {
+  if (!args.contains("duid")) return Result(1, "missing 'duid'");
+  std::optional<std::vector<uint8_t>> duid = ParseHex(args["duid"], kMaxDuidSize);
+  if (!duid) return Result(1, "'duid' is not a hex string");
+  absl::StatusOr<std::vector<Lease6>> r = s_.store->Leases6ByDuid(*duid);
+  if (!r.ok()) return Result(1, std::string(r.status().message()));
+  return Leases6Found(*r);
+}
+
+// ------------------------------------------------------------------ lease writes
+
+std::string Management::Lease6AddOrUpdate(uint64_t id, const json& args, bool update) {
+  const dhcp6::ServerConfig6* cfg = Config6();
+  if (cfg == nullptr || s_.shards6.empty()) return Result(1, "DHCPv6 is not configured");
+  if (!args.contains("ip-address")) return Result(1, "missing 'ip-address'");
+  std::optional<Ip6> addr = ParseIp6(args["ip-address"]);
+  if (!addr) return Result(1, "'ip-address' is not an IPv6 address");
+  if (!args.contains("duid")) return Result(1, "missing 'duid'");
+  std::optional<std::vector<uint8_t>> duid = ParseHex(args["duid"], kMaxDuidSize);
+  if (!duid || duid->size() < 2) return Result(1, "'duid' is not a DUID (hex, 2 to 130 bytes)");
+  if (!args.contains("iaid")) return Result(1, "missing 'iaid'");
+  const uint32_t iaid = args["iaid"].get<uint32_t>();
+  const std::optional<Lease6Type> type = ParseType(args);
+  if (!type) return Result(1, "'type' must be \"IA_NA\" or \"IA_PD\"");
+  const uint8_t prefix_len = args.value("prefix-len", uint8_t(128));
+  if (prefix_len == 0 || prefix_len > 128 || (*type == Lease6Type::kNa && prefix_len != 128)) {
+    return Result(1, "'prefix-len' must be 128 for IA_NA and 1 to 128 for IA_PD");
+  }
+  if (config::internal::HasHostBits(*addr, prefix_len)) {
+    return Result(1, "the prefix has bits set past 'prefix-len'");
+  }
+  if (args.contains("state") && args["state"].get<int>() != 0) {
+    return Result(1, "only 'state': 0 (default) leases can be added");
+  }
+  // The subnet: given, or the one whose prefix (IA_NA) or pd-pool (IA_PD) holds it.
+  uint32_t subnet_id = args.value("subnet-id", 0u);
+  const dhcp6::CompiledSubnet6* sub = nullptr;
+  if (subnet_id != 0) {
+    sub = cfg->SubnetById(subnet_id);
+    if (sub == nullptr) return Result(1, absl::StrCat("no subnet with subnet-id ", subnet_id));
+  } else {
+    for (const dhcp6::CompiledSubnet6& s : cfg->subnets()) {
+      int64_t slot = 0;
+      const bool holds = *type == Lease6Type::kNa
+                             ? dhcp6::InPrefix(*addr, s.config->prefix, s.config->prefix_len)
+                             : cfg->PoolOf(s, *addr, prefix_len, &slot) != nullptr;
+      if (holds) {
+        sub = &s;
+        break;
+      }
+    }
+    const std::string text = config::internal::FormatIpv6(*addr);
+    if (sub == nullptr) return Result(1, absl::StrCat("no subnet holds ", text, "; give 'subnet-id'"));
+    subnet_id = sub->id;
+  }
+  if (args.contains("hostname") && !args["hostname"].get<std::string>().empty()) {
+    Log("lease commands: 'hostname' is accepted but not stored yet");
+  }
+  const uint32_t now = uint32_t(std::time(nullptr));
+  Lease6 wanted;
+  wanted.SetIdentity(leasedb::ClientKey6::Make(*duid, iaid, *type));
+  wanted.address = *addr;
+  wanted.prefix_len = prefix_len;
+  wanted.subnet_id = subnet_id;
+  wanted.valid = args.value("valid-lft", sub->config->valid_lifetime);
+  wanted.preferred = args.value("preferred-lft", std::min(sub->config->preferred_lifetime, wanted.valid));
+  wanted.expire = args.contains("expire") ? args["expire"].get<uint32_t>() : now + wanted.valid;
+
+  absl::StatusOr<std::vector<Lease6>> at = s_.store->Leases6At(*addr);
+  if (!at.ok()) return Result(1, std::string(at.status().message()));
+  std::erase_if(*at, [&](const Lease6& l) { return l.type != *type; });
+  const Lease6* current = Current(*at);
+  const bool live = current != nullptr &&
+                    (current->state == LeaseState::kBound || current->state == LeaseState::kDeclined);
+  const std::string a = config::internal::FormatIpv6(*addr);
+  const size_t n = s_.shards6.size();
+  auto command = [](ShardCommand::Op op, const Lease6& l) {
+    auto cmd = std::make_unique<ShardCommand>();
+    cmd->op = op;
+    cmd->v6 = true;
+    cmd->lease6 = l;
+    return cmd;
+  };
+  auto p = std::make_unique<Pending>();
+  if (!update) {
+    if (live) return Result(1, absl::StrCat("IPv6 lease already exists for ", a));
+    p->shard.push_back(ShardFor6(wanted, n));
+    p->cmds.push_back(command(ShardCommand::Op::kAdd, wanted));
+    p->finish = [a, subnet_id](Pending& q) {
+      const ShardCommand& c = *q.cmds[0];
+      if (c.result != 0) return Result(1, absl::StrCat("Unable to add the lease for ", a, ": ", c.text));
+      return Result(0, absl::StrCat("Lease for address ", a, ", subnet-id ", subnet_id, " added."));
+    };
+    return Submit(id, std::move(p));
+  }
+  const bool force = args.value("force-create", false);
+  if (current == nullptr && !force) return Result(3, "IPv6 lease not found.");
+  auto updated = [a](Pending& q) {
+    const ShardCommand& c = *q.cmds[0];
+    if (c.result != 0) return Result(1, absl::StrCat("Unable to update the lease for ", a, ": ", c.text));
+    return Result(0, "IPv6 lease updated.");
+  };
+  if (current != nullptr && current->key_hash == wanted.key_hash &&
+      current->prefix_len == wanted.prefix_len) {
+    p->shard.push_back(ShardFor6(wanted, n));
+    p->cmds.push_back(command(ShardCommand::Op::kUpdate, wanted));
+    p->finish = updated;
+    return Submit(id, std::move(p));
+  }
+  // Another IA (or none) holds it: remove the old record, then add the new one.
+  auto add = [wanted, n, command, updated](Pending& q) {
+    q.shard.push_back(ShardFor6(wanted, n));
+    q.cmds.push_back(command(ShardCommand::Op::kAdd, wanted));
+    q.finish = updated;
+  };
+  if (current == nullptr) {
+    add(*p);
+    return Submit(id, std::move(p));
+  }
+  p->shard.push_back(ShardFor6(*current, n));
+  p->cmds.push_back(command(ShardCommand::Op::kDelete, *current));
+  p->finish = [add, a](Pending& q) -> std::string {
+    if (q.cmds[0]->result != 0) {
+      return Result(1, absl::StrCat("Unable to update the lease for ", a, ": ", q.cmds[0]->text));
+    }
+    add(q);
+    return "";
+  };
+  return Submit(id, std::move(p));
+}
+
+std::string Management::Lease6Del(uint64_t id, const json& args) {
+  if (Config6() == nullptr || s_.shards6.empty()) return Result(1, "DHCPv6 is not configured");
+  const std::optional<Lease6Type> type = ParseType(args);
+  if (!type) return Result(1, "'type' must be \"IA_NA\" or \"IA_PD\"");
+  std::vector<Lease6> victims;
+  if (args.contains("ip-address")) {
+    std::optional<Ip6> a = ParseIp6(args["ip-address"]);
+    if (!a) return Result(1, "'ip-address' is not an IPv6 address");
+    absl::StatusOr<std::vector<Lease6>> at = s_.store->Leases6At(*a);
+    if (!at.ok()) return Result(1, std::string(at.status().message()));
+    victims = *std::move(at);
+  } else if (args.contains("identifier-type") && args.contains("identifier") &&
+             args.contains("iaid") && args.contains("subnet-id")) {
+    if (args["identifier-type"] != "duid") return Result(1, "identifier-type must be 'duid' for lease6-del");
+    std::optional<std::vector<uint8_t>> duid = ParseHex(args["identifier"], kMaxDuidSize);
+    if (!duid) return Result(1, "'identifier' is not a hex string");
+    absl::StatusOr<std::vector<Lease6>> r = s_.store->Leases6ByDuid(*duid);
+    if (!r.ok()) return Result(1, std::string(r.status().message()));
+    const uint32_t iaid = args["iaid"].get<uint32_t>();
+    const uint32_t subnet = args["subnet-id"].get<uint32_t>();
+    victims = *std::move(r);
+    std::erase_if(victims, [&](const Lease6& l) { return l.iaid != iaid || l.subnet_id != subnet; });
+  } else {
+    return Result(1, "lease6-del needs 'ip-address', or 'identifier-type', 'identifier', 'iaid' "
+                     "and 'subnet-id'");
+  }
+  std::erase_if(victims, [&](const Lease6& l) { return l.type != *type; });
+  if (victims.empty()) return Result(3, "IPv6 lease not found.");
+  auto p = std::make_unique<Pending>();
+  for (const Lease6& l : victims) {
+    auto cmd = std::make_unique<ShardCommand>();
+    cmd->op = ShardCommand::Op::kDelete;
+    cmd->v6 = true;
+    cmd->lease6 = l;
+    p->shard.push_back(ShardFor6(l, s_.shards6.size()));
+    p->cmds.push_back(std::move(cmd));
+  }
+  p->finish = [](Pending& q) {
+    for (const auto& c : q.cmds) {
+      if (c->result != 0) return Result(1, absl::StrCat("Unable to delete the lease: ", c->text));
+    }
+    return Result(0, "IPv6 lease deleted.");
+  };
+  return Submit(id, std::move(p));
+}
+
+std::string Management::Lease6Wipe(uint64_t id, const json& args) {
+  const dhcp6::ServerConfig6* cfg = Config6();
+  if (cfg == nullptr || s_.shards6.empty()) return Result(1, "DHCPv6 is not configured");
+  const uint32_t subnet = args.value("subnet-id", 0u);
+  if (subnet != 0 && cfg->SubnetById(subnet) == nullptr) {
+    return Result(1, absl::StrCat("no subnet with subnet-id ", subnet));
+  }
+  auto p = std::make_unique<Pending>();
+  for (uint32_t s = 0; s < s_.shards6.size(); ++s) {
+    auto cmd = std::make_unique<ShardCommand>();
+    cmd->op = ShardCommand::Op::kWipe;
+    cmd->v6 = true;
+    cmd->subnet_id = subnet;
+    p->shard.push_back(s);
+    p->cmds.push_back(std::move(cmd));
+  }
+  p->finish = [subnet](Pending& q) {
+    uint64_t n = 0;
+    for (const auto& c : q.cmds) n += c->deleted;
+    const std::string where = subnet == 0 ? "all subnets" : absl::StrCat("subnet ", subnet);
+    return Result(n ? 0 : 3, absl::StrCat("Deleted ", n, " IPv6 lease(s) from ", where, "."));
+  };
+  return Submit(id, std::move(p));
+}
+
+}  // namespace fastlease::dataplane

@@ -1,0 +1,57 @@
+// Helpers shared by the management thread's command files (management.cc for
+// DHCPv4 and the common commands, management6.cc for DHCPv6). Not an API.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "leasedb/lease.h"
+
+namespace fastlease::dataplane::management_detail {
+
+// Kea's answer shapes: {"result", "text"} and {"result", "text", "arguments"}.
+std::string Result(int result, const std::string& text);
+std::string Result(int result, const std::string& text, nlohmann::json args);
+
+std::string Ipv4Text(uint32_t a);
+std::optional<uint32_t> ParseIpv4(const nlohmann::json& v);
+// Bytes as "01:02:0a".
+std::string HexColons(const uint8_t* p, size_t n);
+// "52:54:00:ab:cd:ef", "52-54-…", "525400abcdef" → bytes (at most `max`);
+// nullopt if malformed.
+std::optional<std::vector<uint8_t>> ParseHex(const nlohmann::json& v, size_t max);
+// Kea's statistics timestamp, local time with microseconds.
+std::string Timestamp();
+
+// Statistics that are levels, not counts: statistic-reset leaves them alone.
+inline bool IsGauge(const std::string& name) {
+  return name.ends_with("total-addresses") || name.ends_with("total-nas") ||
+         name.ends_with("total-pds") ||
+         (name.find("cumulative") == std::string::npos &&
+          (name.ends_with("assigned-addresses") || name.ends_with("assigned-nas") ||
+           name.ends_with("assigned-pds"))) ||
+         name.ends_with("declined-addresses");
+}
+
+// The lease a lookup by address reports: the live one (bound or declined) if
+// any, else the one that ended last. LeaseT is leasedb::Lease or Lease6.
+template <class LeaseT>
+const LeaseT* Current(const std::vector<LeaseT>& leases) {
+  auto live = [](const LeaseT& l) {
+    return l.state == leasedb::LeaseState::kBound || l.state == leasedb::LeaseState::kDeclined;
+  };
+  const LeaseT* best = nullptr;
+  for (const LeaseT& l : leases) {
+    if (!best || (live(l) && !live(*best)) ||
+        (live(l) == live(*best) && int32_t(l.expire - best->expire) > 0)) {
+      best = &l;
+    }
+  }
+  return best;
+}
+
+}  // namespace fastlease::dataplane::management_detail
