@@ -46,6 +46,12 @@ ClientKey6 QuarantineKey(const Ip6& address, Lease6Type type, std::array<uint8_t
 }
 
 
+// The end of a lifetime starting now; an infinite (0xffffffff, RFC 8415 §7.7) or
+// too long one ends at the last representable second instead of wrapping.
+uint32_t ExpiryOf(uint32_t now, uint32_t lifetime) {
+  return lifetime >= UINT32_MAX - now ? UINT32_MAX : now + lifetime;
+}
+
 struct Lifetimes {
   uint32_t preferred = 0;
   uint32_t valid = 0;
@@ -163,7 +169,8 @@ void AddLeaseEntry(Exchange& x, const Ia& ia, const Lease6& l, const Lifetimes& 
     ++x.addresses;
     return;
   }
-  if (pool != nullptr && pool->excluded_len != 0) {
+  // RFC 6603 §4.2: the exclusion goes only to a client that asked for it (ORO), as Kea does.
+  if (pool != nullptr && pool->excluded_len != 0 && x.msg.Requests(opt::kPdExclude)) {
     const U128 offset = ToU128(pool->excluded) - pool->first;
     const uint8_t host_bits = uint8_t(128 - pool->slot_len);
     const U128 within = host_bits >= 128 ? offset : offset & ((U128(1) << host_bits) - 1);
@@ -453,7 +460,7 @@ HandleResult6 Allocate(Exchange& x, MessageType reply_type, bool rapid) {
       l->state = LeaseState::kBound;
       l->valid = t.valid;
       l->preferred = t.preferred;
-      l->expire = now + t.valid;
+      l->expire = ExpiryOf(now, t.valid);
       Record(x, ChangeOp::kPut, *l);
     } else {
       if (l->state != LeaseState::kBound) {
@@ -513,7 +520,7 @@ HandleResult6 Extend(Exchange& x, bool rebind) {
     l->state = LeaseState::kBound;
     l->valid = t.valid;
     l->preferred = t.preferred;
-    l->expire = now + t.valid;
+    l->expire = ExpiryOf(now, t.valid);
     Record(x, ChangeOp::kPut, *l);
     // The lease, then any other address the client listed, withdrawn.
     const size_t h = BeginIa(x, ia, t.t1, t.t2);
@@ -561,7 +568,7 @@ HandleResult6 ReleaseOrDecline(Exchange& x, bool decline) {
         q->state = LeaseState::kDeclined;
         q->valid = x.cfg.config().dhcp6.decline_probation_period;
         q->preferred = 0;
-        q->expire = now + q->valid;
+        q->expire = ExpiryOf(now, q->valid);
         Record(x, ChangeOp::kPut, *q);
       } else {
         FreeHeld(x.cfg, *l);

@@ -1334,14 +1334,36 @@ TEST_F(Server6Test, DelegatedPrefixesCarryTheirPdExclude) {
   EXPECT_EQ(renew.reply.Ia(opt::kIaPd, 1)->entries[0].pd_exclude, (Bytes{62, 0xac}));
   // A reserved prefix inside the pool gets the pool's exclusion too, in every reply.
   for (MessageType t : {MessageType::kSolicit, MessageType::kRequest}) {
-    Result res = Send(Client(t, kReservedDuid, IaPd(1)));
+    Result res = Send(Client(t, kReservedDuid, Cat({IaPd(1), Oro({opt::kPdExclude})})));
     const Entry& er = res.reply.Ia(opt::kIaPd, 1)->entries[0];
     EXPECT_EQ(er.address, A("2001:db8:100:ee00::"));
     EXPECT_EQ(er.pd_exclude, (Bytes{62, 0xac})) << MessageTypeName(t);
   }
   Result res = Send(Client(MessageType::kRenew, kReservedDuid,
-                           IaPd(1, IaPrefix(A("2001:db8:100:ee00::"), 56))));
+                           Cat({IaPd(1, IaPrefix(A("2001:db8:100:ee00::"), 56)),
+                                Oro({opt::kPdExclude})})));
   EXPECT_EQ(res.reply.Ia(opt::kIaPd, 1)->entries[0].pd_exclude, (Bytes{62, 0xac}));
+  // A client that does not ask for PD_EXCLUDE in its ORO is not sent one (RFC 6603 §4.2).
+  Result plain = Send(Client(MessageType::kSolicit, DuidLlt(3), IaPd(1)));
+  ASSERT_EQ(plain.r.prefixes, 1);
+  EXPECT_FALSE(plain.reply.Ia(opt::kIaPd, 1)->entries[0].pd_exclude.has_value());
+  Result renew_plain = Send(Client(MessageType::kRenew, DuidLlt(1), IaPd(1, IaPrefix(e.address, 56))));
+  EXPECT_FALSE(renew_plain.reply.Ia(opt::kIaPd, 1)->entries[0].pd_exclude.has_value());
+}
+
+TEST_F(Server6Test, AnInfiniteValidLifetimeNeverExpires) {
+  config::Config c = BaseConfig();
+  config::Subnet6& s = SubnetIn(c, 1);
+  s.valid_lifetime = s.min_valid_lifetime = s.max_valid_lifetime = UINT32_MAX;
+  s.preferred_lifetime = s.min_preferred_lifetime = s.max_preferred_lifetime = UINT32_MAX;
+  Compile(c);
+  const Reply r = Bind(DuidLlt(1));
+  EXPECT_EQ(r.Ia(opt::kIaNa, 1)->entries[0].valid, UINT32_MAX);
+  const Lease6* l = Find(DuidLlt(1), 1);
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(l->expire, UINT32_MAX) << "not now + 0xffffffff wrapped into the past";
+  ExpireSlice6(*cfg_, *shard_, now_ + 400'000'000, 1000);
+  EXPECT_EQ(Find(DuidLlt(1), 1)->state, LeaseState::kBound);
 }
 
 // ---------------------------------------------------------------- expiry
