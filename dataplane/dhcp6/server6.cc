@@ -510,6 +510,11 @@ HandleResult6 Extend(Exchange& x, bool rebind) {
       }
       l = got;
       ok = true;
+    } else if (!ok && l != nullptr && l->state == LeaseState::kBound && ia.entry_count > 0) {
+      // A binding that is not appropriate for this link (the client moved, or the
+      // pool went): its addresses go back with lifetimes 0 (§18.3.4).
+      EmitIaWithdrawn(x, ia);
+      continue;
     } else if (!ok) {
       EmitIaStatus(x, ia, StatusCode::kNoBinding, "no binding for this IA");
       continue;

@@ -802,6 +802,25 @@ TEST_F(Server6Test, RenewOfAnUnknownIaIsNoBinding) {
   EXPECT_EQ(Find(duid, 99), nullptr);
 }
 
+TEST_F(Server6Test, RenewFromAnotherLinkGetsItsAddressWithZeroLifetimes) {
+  const Bytes duid = DuidLlt(1);
+  const Ip6 address = AddressOf(Bind(duid, 1));
+  // The same client renews through a relay whose interface-id selects subnet 2.
+  Result r = Send(RelayForw(0, A("::"), A("fe80::9"),
+                            Client(MessageType::kRenew, duid, IaNa(1, IaAddr(address))),
+                            InterfaceIdOpt("ifid-2")),
+                  FromRelay());
+  ASSERT_NE(r.r.outcome, Outcome6::kDrop);
+  const IaReply* ia = r.reply.Ia(opt::kIaNa, 1);
+  ASSERT_NE(ia, nullptr);
+  EXPECT_FALSE(ia->status.has_value() && *ia->status == uint16_t(StatusCode::kNoBinding))
+      << "a binding exists: not NoBinding";
+  ASSERT_EQ(ia->entries.size(), 1u);
+  EXPECT_EQ(ia->entries[0].address, address);
+  EXPECT_EQ(ia->entries[0].valid, 0u);
+  EXPECT_EQ(ia->entries[0].preferred, 0u);
+}
+
 TEST_F(Server6Test, RenewWithdrawsAnAddressThatIsNotTheClients) {
   const Bytes duid = DuidLlt(1);
   const Ip6 address = AddressOf(Bind(duid, 1));
