@@ -1,5 +1,6 @@
 // fastlease's configuration: the typed, validated, immutable result of reading a
-// JSON file in Kea's `Dhcp4` shape plus our `Dataplane` and `Control` sections.
+// JSON file in Kea's `Dhcp4` and `Dhcp6` shapes plus our `Dataplane` and `Control`
+// sections.
 //
 //   absl::StatusOr<config::Config> c = config::LoadConfigFile("/etc/fastlease/fastlease.json");
 //   if (!c.ok()) { std::cerr << c.status().message(); }   // every error, one per line
