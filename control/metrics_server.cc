@@ -128,7 +128,7 @@ class MetricsServer::Connection : public std::enable_shared_from_this<Connection
     }
     owner_.dataplane_.Forward(
         R"({"command": "statistic-get-all"})", [self = shared_from_this()](std::string answer) {
-          const nlohmann::json a = nlohmann::json::parse(answer, nullptr, false);
+          nlohmann::json a = nlohmann::json::parse(answer, nullptr, false);
           if (!a.is_object() || a.value("result", kResultError) != kResultSuccess ||
               !a.contains("arguments")) {
             std::string text = a.is_object() ? a.value("text", answer) : answer;
@@ -136,12 +136,22 @@ class MetricsServer::Connection : public std::enable_shared_from_this<Connection
                                             text)});
             return;
           }
-          absl::StatusOr<std::string> body = StatisticsToPrometheus(a["arguments"]);
-          if (!body.ok()) {
-            self->Respond({503, std::string(body.status().message()) + "\n"});
-            return;
-          }
-          self->Respond({200, *std::move(body)});
+          // Then kea-dhcp6's set; without it (an error answer) the DHCPv4 set alone.
+          self->owner_.dataplane_.Forward(
+              R"({"command": "statistic-get-all", "service": ["dhcp6"]})",
+              [self, v4 = std::move(a["arguments"])](std::string answer6) {
+                const nlohmann::json a6 = nlohmann::json::parse(answer6, nullptr, false);
+                const bool ok6 = a6.is_object() &&
+                                 a6.value("result", kResultError) == kResultSuccess &&
+                                 a6.contains("arguments");
+                absl::StatusOr<std::string> body =
+                    StatisticsToPrometheus(v4, ok6 ? a6["arguments"] : nlohmann::json());
+                if (!body.ok()) {
+                  self->Respond({503, std::string(body.status().message()) + "\n"});
+                  return;
+                }
+                self->Respond({200, *std::move(body)});
+              });
         });
   }
 

@@ -122,6 +122,41 @@ TEST(StatisticsToPrometheusTest, ExactTextForASmallInput) {
             "fastlease_subnet_total_addresses{subnet_id=\"2\"} 254\n");
 }
 
+TEST(SeriesOfStatisticTest, Dhcp6NamesGoUnderTheirOwnPrefix) {
+  PrometheusSeries s = SeriesOfStatistic("subnet[3].assigned-pds", true);
+  EXPECT_EQ(s.family, "fastlease_dhcp6_subnet_assigned_pds");
+  EXPECT_EQ(s.label_name, "subnet_id");
+  EXPECT_EQ(s.label_value, "3");
+  EXPECT_TRUE(s.gauge);
+  EXPECT_TRUE(SeriesOfStatistic("subnet[3].total-nas", true).gauge);
+  EXPECT_FALSE(SeriesOfStatistic("subnet[3].cumulative-assigned-nas", true).gauge);
+  EXPECT_FALSE(SeriesOfStatistic("cumulative-assigned-pds", true).gauge);
+  EXPECT_FALSE(SeriesOfStatistic("pkt6-solicit-received", true).gauge);
+  EXPECT_EQ(SeriesOfStatistic("declined-addresses", true).family, "fastlease_dhcp6_declined_addresses");
+}
+
+TEST(StatisticsToPrometheusTest, TheDhcp6SetIsRenderedBesideTheDhcp4One) {
+  const nlohmann::json v4 = {{"declined-addresses", Stat(1)}, {"pkt4-received", Stat(9)}};
+  const nlohmann::json v6 = {{"declined-addresses", Stat(2)},
+                             {"subnet[1].assigned-nas", Stat(5)},
+                             {"cumulative-assigned-nas", Stat(6)}};
+  absl::StatusOr<std::string> text = StatisticsToPrometheus(v4, v6);
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(*text,
+            "# TYPE fastlease_declined_addresses gauge\n"
+            "fastlease_declined_addresses 1\n"
+            "# TYPE fastlease_dhcp6_cumulative_assigned_nas counter\n"
+            "fastlease_dhcp6_cumulative_assigned_nas 6\n"
+            "# TYPE fastlease_dhcp6_declined_addresses gauge\n"
+            "fastlease_dhcp6_declined_addresses 2\n"
+            "# TYPE fastlease_dhcp6_subnet_assigned_nas gauge\n"
+            "fastlease_dhcp6_subnet_assigned_nas{subnet_id=\"1\"} 5\n"
+            "# TYPE fastlease_pkt4_received counter\n"
+            "fastlease_pkt4_received 9\n");
+  // A missing or non-object v6 set renders the v4 one alone.
+  EXPECT_EQ(*StatisticsToPrometheus(v4, nullptr), Render(v4));
+}
+
 TEST(StatisticsToPrometheusTest, OneTypeLinePerFamilyWithManySubnets) {
   nlohmann::json stats = nlohmann::json::object();
   for (int id = 1; id <= 12; ++id) {

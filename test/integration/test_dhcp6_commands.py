@@ -4,10 +4,11 @@ address and prefix, lease6-add/-update/-del/-wipe (answered once durable, and
 still there after kill -9), and statistic-get-all with "service": ["dhcp6"]."""
 import json
 import shutil
+import urllib.request
 
 import pytest
 
-from test_control import request
+from test_control import free_port, request
 from test_dhcp6 import events, ipv6_ready, start_dhclient6, v6_config, wait_for
 
 
@@ -34,9 +35,11 @@ def wait_stat(c, name, value, timeout=10):
 def test_lease6_reads_and_v6_statistics_of_a_real_client(netlinks, dataplane, control, tmp_path):
     link = netlinks()
     ipv6_ready(link)
-    dp = dataplane([link], config=v6_config([link], **{"renew-timer": 1000, "rebind-timer": 1500,
-                                                       "valid-lifetime": 2000,
-                                                       "preferred-lifetime": 1800}))
+    cfg = v6_config([link], **{"renew-timer": 1000, "rebind-timer": 1500,
+                                "valid-lifetime": 2000, "preferred-lifetime": 1800})
+    port = free_port()
+    cfg["Control"] = {"prometheus": {"enabled": True, "port": port}}
+    dp = dataplane([link], config=cfg)
     c = control(dp)
     ev, _ = start_dhclient6(link, tmp_path)
     bound = wait_for(lambda: [e for e in events(ev) if e.startswith("BOUND6")]
@@ -84,6 +87,13 @@ def test_lease6_reads_and_v6_statistics_of_a_real_client(netlinks, dataplane, co
     assert st["pkt6-solicit-received"] >= 1 and st["pkt6-request-received"] >= 1
     assert st["pkt6-advertise-sent"] >= 1 and st["pkt6-reply-sent"] >= 1
     assert st["pkt6-received"] >= 2 and st["pkt6-sent"] >= 2
+    # Prometheus exports the v6 set beside the v4 one.
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
+        metrics = r.read().decode()
+    assert 'fastlease_dhcp6_subnet_assigned_nas{subnet_id="1"} 1\n' in metrics, metrics
+    assert 'fastlease_dhcp6_subnet_assigned_pds{subnet_id="1"} 1\n' in metrics
+    assert "# TYPE fastlease_dhcp6_subnet_assigned_pds gauge" in metrics
+    assert "fastlease_pkt4_received " in metrics
     # Without "service", the DHCPv4 set, as before.
     v4 = cmd(c, "statistic-get-all")["arguments"]
     assert "pkt4-received" in v4 and "pkt6-received" not in v4
