@@ -135,6 +135,197 @@ def test_dhcp6_lease_and_server_duid_survive_kill9(netlinks, dataplane, tmp_path
     assert any(address in e for e in renew), renew
 
 
+DHCPCD6_CONF = """ipv6only
+noipv6rs
+option dhcp6_name_servers, dhcp6_domain_search
+interface {iface}
+  ia_na 1
+  ia_pd 2 {downstream}/0/64
+"""
+
+DHCPCD6_SCRIPT = """#!/bin/sh
+echo "$reason $interface addr=$new_dhcp6_ia_na1_ia_addr1 \\
+pd=$new_dhcp6_ia_pd1_prefix1/$new_dhcp6_ia_pd1_prefix1_length \\
+dns=$new_dhcp6_name_servers search=$new_dhcp6_domain_search" >> {events}
+exit 0
+"""
+
+# dhcpcd's run and state directories are compiled in. Every dhcpcd command runs
+# in the mount namespace `ip netns exec` gives it, with the test's directories
+# bound over /run/dhcpcd (pid file, control socket) and /var/lib/dhcpcd (DUID,
+# lease): the host's dhcpcd state is never read or written.
+PRIVATE_DHCPCD = ('mkdir -p /run/dhcpcd /var/lib/dhcpcd && mount --bind "$1" /run/dhcpcd && '
+                  'mount --bind "$2" /var/lib/dhcpcd && shift 2 && exec dhcpcd "$@"')
+
+
+class Dhcpcd6:
+    """dhcpcd -6 on link.peer asking for IA_NA 1 and IA_PD 2, the prefix delegated
+    to a veth `<peer>d` in the same namespace. start() runs the daemon (-B, killed
+    by the netlinks fixture if the test fails); ctl() sends it a command (-U, -N, -k)."""
+
+    def __init__(self, link, tmp_path):
+        self.link = link
+        self.downstream = link.peer + "d"
+        self.run_dir, self.db_dir = tmp_path / "dhcpcd-run", tmp_path / "dhcpcd-db"
+        self.run_dir.mkdir()
+        self.db_dir.mkdir()
+        self.events_path = tmp_path / "dhcpcd6-events"
+        self.log_path = tmp_path / "dhcpcd6.err"
+        self.conf = tmp_path / "dhcpcd6.conf"
+        self.conf.write_text(DHCPCD6_CONF.format(iface=link.peer, downstream=self.downstream))
+        self.script = tmp_path / "dhcpcd6.sh"
+        self.script.write_text(DHCPCD6_SCRIPT.format(events=self.events_path))
+        self.script.chmod(0o755)
+        link.run("ip", "link", "add", self.downstream, "type", "veth", "peer", "name",
+                 link.peer + "e")
+        link.run("sysctl", "-qw", "net.ipv6.conf.%s.accept_dad=0" % self.downstream)
+        link.run("ip", "link", "set", self.downstream, "up")
+        link.run("ip", "link", "set", link.peer + "e", "up")
+
+    def _argv(self, *args):
+        return ["sh", "-c", PRIVATE_DHCPCD, "sh", self.run_dir, self.db_dir,
+                "-f", self.conf, "-6", *args, self.link.peer]
+
+    def start(self):
+        self.link.popen(*self._argv("-c", self.script, "-B", "-d", "-t", "40"),
+                        stdout=open(self.log_path.with_suffix(".log"), "w"),
+                        stderr=open(self.log_path, "w"))
+
+    def ctl(self, *args, timeout=30):
+        return self.link.run(*self._argv(*args), timeout=timeout)
+
+    def lease(self):
+        """`dhcpcd -U`: the lease's variables, dhcp6_ia_na1_ia_addr1=... as a dict."""
+        out = self.ctl("-U").stdout
+        return dict(l.split("=", 1) for l in out.splitlines() if "=" in l)
+
+    def log(self):
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def wait(self, reason, timeout, iface=None):
+        """The first hook call for `reason` (see events), or fails with dhcpcd's log."""
+        try:
+            return wait_for(lambda: self.events(reason, iface), timeout, reason)[0]
+        except AssertionError as e:
+            raise AssertionError("%s\n%s" % (e, self.log())) from None
+
+    def events(self, reason, iface=None):
+        """The hook script's calls for `reason` on `iface` (default the peer), each
+        a dict of addr, pd, dns, search."""
+        out = []
+        for line in events(self.events_path):
+            words = line.split()
+            if words[:2] == [reason, iface or self.link.peer]:
+                out.append(dict(w.split("=", 1) for w in words[2:]))
+        return out
+
+
+SOLICIT_PROBE = r"""
+import sys, time
+from scapy.all import *
+conf.verb = 0
+iface, mac = sys.argv[1], sys.argv[2]
+sol = DHCP6_Solicit(trid=0x6a6b6c) / DHCP6OptClientId(duid=DUID_LL(lladdr=mac)) \
+    / DHCP6OptIA_NA(iaid=1) / DHCP6OptIA_PD(iaid=2) / DHCP6OptElapsedTime()
+lladdr = next(a for a, scope, name in in6_getifaddr()
+              if name == iface and scope == IPV6_ADDR_LINKLOCAL)
+pkt = Ether(dst="33:33:00:01:00:02") / IPv6(src=lladdr, dst="ff02::1:2") \
+    / UDP(sport=546, dport=547) / sol
+sniffer = AsyncSniffer(iface=iface, count=1, timeout=8,
+                       lfilter=lambda p: DHCP6_Advertise in p and
+                       p[DHCP6_Advertise].trid == 0x6a6b6c)
+sniffer.start()
+time.sleep(0.5)
+sendp(pkt, iface=iface)
+sniffer.join()
+if not sniffer.results:
+    print("NO-REPLY"); sys.exit(0)
+adv = sniffer.results[0][DHCP6_Advertise]
+for kind, show in ((DHCP6OptIAAddress, lambda o: "ADDR %s" % o.addr),
+                   (DHCP6OptIAPrefix, lambda o: "PREFIX %s/%d" % (o.prefix, o.plen)),
+                   (DHCP6OptStatusCode, lambda o: "STATUS %d" % o.statuscode)):
+    n = 1
+    while adv.getlayer(kind, nb=n) is not None:
+        print(show(adv.getlayer(kind, nb=n)))
+        n += 1
+"""
+
+
+def solicit_probe(link, tmp_path, mac="02:00:00:00:bb:01"):
+    """What the server advertises to another client (DUID-LL `mac`) on the link:
+    lines "ADDR a", "PREFIX p/len", "STATUS code"."""
+    script = tmp_path / "solicit-probe.py"
+    script.write_text(SOLICIT_PROBE)
+    return link.run(PYTHON, script, link.peer, mac, timeout=60).stdout.splitlines()
+
+
+@pytest.mark.skipif(shutil.which("dhcpcd") is None, reason="dhcpcd not installed")
+def test_dhcpcd6_gets_address_and_prefix_renews_and_releases(netlinks, dataplane, tmp_path):
+    pytest.importorskip("scapy")
+    link = netlinks()
+    ipv6_ready(link)
+    # One address and one /56: whether the store holds or has freed them shows
+    # in what a second client is offered. T1 beyond the test: a Renew is dhcpcd -N's.
+    cfg = v6_config([link], **{"preferred-lifetime": 200, "valid-lifetime": 300,
+                               "renew-timer": 100, "rebind-timer": 150})
+    subnet = cfg["Dhcp6"]["subnet6"][0]
+    subnet["pools"] = [{"pool": "2001:db8:1::100 - 2001:db8:1::100"}]
+    subnet["pd-pools"] = [{"prefix": PD_PREFIX, "prefix-len": 56, "delegated-len": 56}]
+    dp = dataplane([link], config=cfg)
+    client = Dhcpcd6(link, tmp_path)
+    client.start()
+
+    bound = client.wait("BOUND6", 40)
+    assert bound == {"addr": "2001:db8:1::100", "pd": "2001:db8:8000::/56",
+                     "dns": "2001:db8:1::53", "search": "isp.example"}, bound
+    lease = client.lease()
+    assert lease["dhcp6_ia_na1_iaid"] == "00000001", lease
+    assert lease["dhcp6_ia_na1_ia_addr1"] == "2001:db8:1::100", lease
+    assert (lease["dhcp6_ia_na1_t1"], lease["dhcp6_ia_na1_t2"]) == ("100", "150"), lease
+    assert (lease["dhcp6_ia_na1_ia_addr1_pltime"],
+            lease["dhcp6_ia_na1_ia_addr1_vltime"]) == ("200", "300"), lease
+    assert lease["dhcp6_ia_pd1_iaid"] == "00000002", lease
+    assert lease["dhcp6_ia_pd1_prefix1"] == "2001:db8:8000::", lease
+    assert lease["dhcp6_ia_pd1_prefix1_length"] == "56", lease
+    # The client's DUID is the one in its private state directory; the server's
+    # is the one fastlease keeps in its state directory.
+    duid = (client.db_dir / "duid").read_text().strip().replace(":", "")
+    assert lease["dhcp6_client_id"] == duid, lease
+    assert lease["dhcp6_server_id"] == (dp.state / "server-duid").read_text().strip(), lease
+    # dhcpcd configured the address on the link and ::1 of the prefix's first /64
+    # downstream.
+    assert "2001:db8:1::100/128" in link.run("ip", "-6", "addr", "show", "dev", link.peer).stdout
+    client.wait("DELEGATED6", 15, client.downstream)
+    assert "2001:db8:8000::1/64" in link.run("ip", "-6", "addr", "show", "dev",
+                                             client.downstream).stdout
+    assert dp.counter("pkt6-solicit-received") >= 1
+    assert dp.counter("pkt6-request-received") >= 1
+    assert dp.counter("pkt6-renew-received") == 0
+    # The server holds both for dhcpcd: another client is offered neither, with
+    # NoAddrsAvail and NoPrefixAvail.
+    offer = solicit_probe(link, tmp_path)
+    assert "STATUS 2" in offer and "STATUS 6" in offer, offer
+    assert not [l for l in offer if l.startswith(("ADDR", "PREFIX"))], offer
+
+    # -N: renew now (dhcpcd signals the daemon through the pid file in run_dir).
+    client.ctl("-N")
+    renewed = client.wait("RENEW6", 20)
+    assert renewed["addr"] == bound["addr"] and renewed["pd"] == bound["pd"], renewed
+    assert dp.counter("pkt6-renew-received") >= 1
+
+    # -k: release both and exit; dhcpcd removes what it configured.
+    client.ctl("-k")
+    assert "broadcasting RELEASE6" in client.log(), client.log()
+    assert client.events("RELEASE6"), client.log()
+    wait_for(lambda: dp.counter("pkt6-release-received", wait=0.5) >= 1, 10, "a Release")
+    assert "2001:db8:1::100" not in link.run("ip", "-6", "addr", "show", "dev", link.peer).stdout
+    assert "2001:db8:8000::1" not in link.run("ip", "-6", "addr", "show", "dev",
+                                              client.downstream).stdout
+    # The server freed both: the other client is now offered them.
+    offer = solicit_probe(link, tmp_path)
+    assert "ADDR 2001:db8:1::100" in offer and "PREFIX 2001:db8:8000::/56" in offer, offer
+
+
 RELAY_SCRIPT = r"""
 import sys, time
 from scapy.all import *
