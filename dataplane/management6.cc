@@ -291,10 +291,11 @@ std::string Management::Lease6AddOrUpdate(uint64_t id, const json& args, bool up
   const uint32_t iaid = args["iaid"].get<uint32_t>();
   const std::optional<Lease6Type> type = ParseType(args);
   if (!type) return Result(1, "'type' must be \"IA_NA\" or \"IA_PD\"");
-  const uint8_t prefix_len = args.value("prefix-len", uint8_t(128));
-  if (prefix_len == 0 || prefix_len > 128 || (*type == Lease6Type::kNa && prefix_len != 128)) {
+  const int64_t len_arg = args.value("prefix-len", int64_t(128));
+  if (len_arg < 1 || len_arg > 128 || (*type == Lease6Type::kNa && len_arg != 128)) {
     return Result(1, "'prefix-len' must be 128 for IA_NA and 1 to 128 for IA_PD");
   }
+  const uint8_t prefix_len = uint8_t(len_arg);
   if (config::internal::HasHostBits(*addr, prefix_len)) {
     return Result(1, "the prefix has bits set past 'prefix-len'");
   }

@@ -137,6 +137,10 @@ def test_lease6_writes_are_durable_and_keep_the_pools_right(netlinks, dataplane,
     bad = cmd(c, "lease6-add", **{"ip-address": "2001:db8:9000:11::", "prefix-len": 60,
                                   "type": "IA_PD", "duid": duid_b, "iaid": 8})
     assert bad["result"] == 1 and "bits set" in bad["text"], bad
+    for bad_len in (300, 0, 64):  # 300 would wrap to 44 in a byte; 64 is no IA_NA length
+        bad = cmd(c, "lease6-add", **{"ip-address": "2001:db8:2::160", "prefix-len": bad_len,
+                                      "duid": duid_b, "iaid": 9})
+        assert bad["result"] == 1 and "prefix-len" in bad["text"], bad
     outside = cmd(c, "lease6-add", **{"ip-address": "2001:db8:77::1", "duid": duid_b, "iaid": 1})
     assert outside["result"] == 1 and "no subnet holds" in outside["text"], outside
     wait_stat(c, "subnet[2].assigned-pds", 1)
