@@ -147,6 +147,8 @@ class Management {
   std::string Lease6Del(uint64_t id, const nlohmann::json& args);
   std::string Lease6Wipe(uint64_t id, const nlohmann::json& args);
   const dhcp6::ServerConfig6* Config6() const;
+  static void QueueDelete6(Pending& p, const leasedb::Lease6& l, size_t shards);
+  static int DeleteOutcome(const Pending& q, const char** error);
 
   uint32_t ShardFor(const leasedb::Lease& l) const;
   // Queues `cmds` to their shards; answers later via `finish`. Returns an

@@ -86,6 +86,36 @@ json Lease6ToJson(const Lease6& l) {
   return j;
 }
 
+// Queues the delete of the stored lease `l`: to its DUID's shard, or for a
+// quarantine (declined) lease, which lives in the shard of the client that
+// declined it, to every shard, done only where it is held (dhcp6::DeleteLease6).
+void Management::QueueDelete6(Pending& p, const Lease6& l, size_t shards) {
+  const bool everywhere = dhcp6::IsQuarantine(l);
+  for (uint32_t s = 0; s < shards; ++s) {
+    if (!everywhere && s != ShardFor6(l, shards)) continue;
+    auto cmd = std::make_unique<ShardCommand>();
+    cmd->op = ShardCommand::Op::kDelete;
+    cmd->v6 = true;
+    cmd->if_held = everywhere;
+    cmd->lease6 = l;
+    p.shard.push_back(s);
+    p.cmds.push_back(std::move(cmd));
+  }
+}
+
+// The outcome of queued deletes: an error if any failed, done if any deleted.
+int Management::DeleteOutcome(const Pending& q, const char** error) {
+  int result = 3;
+  for (const auto& c : q.cmds) {
+    if (c->result == 1) {
+      *error = c->text;
+      return 1;
+    }
+    if (c->result == 0) result = 0;
+  }
+  return result;
+}
+
 const dhcp6::ServerConfig6* Management::Config6() const {
   return s_.publisher->Current()->config6.get();
 }
@@ -387,11 +417,11 @@ std::string Management::Lease6AddOrUpdate(uint64_t id, const json& args, bool up
     add(*p);
     return Submit(id, std::move(p));
   }
-  p->shard.push_back(ShardFor6(*current, n));
-  p->cmds.push_back(command(ShardCommand::Op::kDelete, *current));
+  QueueDelete6(*p, *current, n);
   p->finish = [add, a](Pending& q) -> std::string {
-    if (q.cmds[0]->result != 0) {
-      return Result(1, absl::StrCat("Unable to update the lease for ", a, ": ", q.cmds[0]->text));
+    const char* error = "";
+    if (DeleteOutcome(q, &error) == 1) {
+      return Result(1, absl::StrCat("Unable to update the lease for ", a, ": ", error));
     }
     add(q);
     return "";
@@ -428,19 +458,14 @@ std::string Management::Lease6Del(uint64_t id, const json& args) {
   std::erase_if(victims, [&](const Lease6& l) { return l.type != *type; });
   if (victims.empty()) return Result(3, "IPv6 lease not found.");
   auto p = std::make_unique<Pending>();
-  for (const Lease6& l : victims) {
-    auto cmd = std::make_unique<ShardCommand>();
-    cmd->op = ShardCommand::Op::kDelete;
-    cmd->v6 = true;
-    cmd->lease6 = l;
-    p->shard.push_back(ShardFor6(l, s_.shards6.size()));
-    p->cmds.push_back(std::move(cmd));
-  }
+  for (const Lease6& l : victims) QueueDelete6(*p, l, s_.shards6.size());
   p->finish = [](Pending& q) {
-    for (const auto& c : q.cmds) {
-      if (c->result != 0) return Result(1, absl::StrCat("Unable to delete the lease: ", c->text));
+    const char* error = "";
+    switch (DeleteOutcome(q, &error)) {
+      case 1: return Result(1, absl::StrCat("Unable to delete the lease: ", error));
+      case 3: return Result(3, "IPv6 lease not found.");
+      default: return Result(0, "IPv6 lease deleted.");
     }
-    return Result(0, "IPv6 lease deleted.");
   };
   return Submit(id, std::move(p));
 }

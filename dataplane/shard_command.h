@@ -31,6 +31,7 @@ struct ShardCommand {
   leasedb::Lease lease;    // add/update: the lease wanted; delete: the stored record
   leasedb::Lease6 lease6;  // the same, for v6
   uint32_t subnet_id = 0;  // wipe: 0 = every subnet
+  bool if_held = false;    // v6 delete: only where this shard holds it (else result 3)
 
   // --- written by the worker before `done` ---
   int result = 0;          // Kea's: 0 done, 1 error, 3 nothing to do

@@ -521,7 +521,9 @@ bool RunShardCommand6(WorkerContext& ctx, ShardCommand& cmd) {
   switch (cmd.op) {
     case ShardCommand::Op::kAdd: r = dhcp6::AddLease6(cfg, *ctx.shard6, cmd.lease6); break;
     case ShardCommand::Op::kUpdate: r = dhcp6::UpdateLease6(cfg, *ctx.shard6, cmd.lease6); break;
-    case ShardCommand::Op::kDelete: r = dhcp6::DeleteLease6(cfg, *ctx.shard6, cmd.lease6); break;
+    case ShardCommand::Op::kDelete:
+      r = dhcp6::DeleteLease6(cfg, *ctx.shard6, cmd.lease6, cmd.if_held);
+      break;
     case ShardCommand::Op::kWipe:
       dhcp6::WipeLeases6(cfg, *ctx.shard6, cmd.subnet_id, kWipeSlotsPerTurn, cmd.cursor,
                          cmd.deleted, cmd.seq);

@@ -107,7 +107,7 @@ LeaseCommandResult UpdateLease6(const ServerConfig6& config, Lease6Shard& shard,
 }
 
 LeaseCommandResult DeleteLease6(const ServerConfig6& config, Lease6Shard& shard,
-                                const Lease6& stored) {
+                                const Lease6& stored, bool if_held) {
   if (!shard.CanRecord(1)) return Error("the lease change ring is full; try again");
   Lease6* l = shard.FindLike(stored);
   if (l != nullptr && l->address == stored.address && l->state != LeaseState::kFree) {
@@ -117,6 +117,7 @@ LeaseCommandResult DeleteLease6(const ServerConfig6& config, Lease6Shard& shard,
     shard.Erase(l);
     return {0, "lease deleted", seq};
   }
+  if (if_held) return {3, "not held by this shard", 0};
   // A record the shard no longer tracks (an older address of an IA that moved
   // on, or a quarantine kept by another shard): remove the record only.
   Lease6 copy = stored;

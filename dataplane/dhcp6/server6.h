@@ -213,9 +213,11 @@ LeaseCommandResult AddLease6(const ServerConfig6& config, leasedb::Lease6Shard& 
 LeaseCommandResult UpdateLease6(const ServerConfig6& config, leasedb::Lease6Shard& shard,
                                 const leasedb::Lease6& wanted);
 // Removes the lease `stored` (as read from the store): frees its address or prefix
-// and deletes its record.
+// and deletes its record. With `if_held`, a shard that does not hold it does
+// nothing (result 3): a quarantine lease lives in the shard of the client that
+// declined it, which its record does not name, so its delete goes to every shard.
 LeaseCommandResult DeleteLease6(const ServerConfig6& config, leasedb::Lease6Shard& shard,
-                                const leasedb::Lease6& stored);
+                                const leasedb::Lease6& stored, bool if_held = false);
 // Like dhcp4::WipeLeases: up to `budget` slots from `cursor` on; Advertise holds
 // are left alone.
 void WipeLeases6(const ServerConfig6& config, leasedb::Lease6Shard& shard, uint32_t subnet_id,

@@ -1687,6 +1687,31 @@ TEST_F(Server6Test, LeaseDeleteFreesTheSlotAndRemovesTheRecord) {
   EXPECT_EQ(recs[0].lease.address, other.address);
 }
 
+TEST_F(Server6Test, AQuarantineIsDeletedOnlyByTheShardThatHoldsIt) {
+  const Bytes duid = DuidLlt(1);
+  const Ip6 address = AddressOf(Bind(duid, 1));
+  Send(Client(MessageType::kDecline, duid, IaNa(1, IaAddr(address))));
+  Drain();
+  Lease6 quarantine;
+  for (uint32_t i = 0; i < shard_->slot_count(); ++i) {
+    if (shard_->slot(i).state == LeaseState::kDeclined) quarantine = shard_->slot(i);
+  }
+  ASSERT_TRUE(IsQuarantine(quarantine));
+  // Another shard (the one its record's DUID hash names, say) does not hold it.
+  Lease6Shard other(1, 16, 64);
+  const LeaseCommandResult miss = DeleteLease6(*cfg_, other, quarantine, /*if_held=*/true);
+  EXPECT_EQ(miss.result, 3);
+  std::vector<ChangeRecord6> none(4);
+  EXPECT_EQ(other.DrainChanges(none.data(), none.size()), 0u) << "no record-only delete";
+  EXPECT_FALSE(IsFree(1, address));
+  const LeaseCommandResult hit = DeleteLease6(*cfg_, *shard_, quarantine, /*if_held=*/true);
+  EXPECT_EQ(hit.result, 0);
+  EXPECT_TRUE(IsFree(1, address)) << "the quarantine is over";
+  const std::vector<ChangeRecord6> recs = Drain();
+  ASSERT_EQ(recs.size(), 1u);
+  EXPECT_EQ(recs[0].prev_state, LeaseState::kDeclined);
+}
+
 TEST_F(Server6Test, LeaseWipeRemovesOneSubnetsLeasesAcrossTurns) {
   for (uint8_t i = 0; i < 5; ++i) Bind(DuidLlt(i), 1, true);  // subnet 1: NA + PD each
   ASSERT_EQ(AddLease6(*cfg_, *shard_, Wanted(DuidLlt(50), 1, "2001:db8:2::11", 2)).result, 0);
