@@ -3,12 +3,14 @@
 # Kea 2.2 kea-dhcp4, both driven by perfdhcp and by fastlease-perf through veth
 # pairs, measured the way /work/shared/BASELINES.md describes (the generator
 # pinned to core 0, the server to core 1, 50,000 simulated clients, highest
-# rate with at most 1% of exchanges lost, median of N repetitions).
+# rate with at most 1% of exchanges lost, median of N repetitions). With
+# --family 6, DHCPv6 SARR throughput against kea-dhcp6 instead (below).
 #
 #   sudo perf/side_by_side.sh                      # default run, about 15 minutes
 #   perf/side_by_side.sh --generators fastlease-perf --max-drop 0
 #   perf/side_by_side.sh --reps 1 --steps 3 --durability none --kea-modes single
 #   perf/side_by_side.sh --out /tmp/sbs.md --keep-tmp
+#   perf/side_by_side.sh --family 6 --reps 1 --steps 3   # DHCPv6 SARR against kea-dhcp6
 #
 # What it does:
 #   - two namespace pairs named flp-<pid>-*: fastlease's (server side holds only
@@ -38,13 +40,27 @@
 #   - peak RSS (VmHWM) and CPU (utime+stime of all threads, as % of one core)
 #     of the server after the idle period and during the run that gave the
 #     reported rate.
+#   - --family 6: the same for DHCPv6 against Kea 2.2 kea-dhcp6 (memfile, single-
+#     and multi-threaded as above), perfdhcp only (fastlease-perf speaks DHCPv4
+#     only): `perfdhcp -6 -e address-and-prefix`, a client directly on the link
+#     (Solicit and Request from its link-local address to ff02::1:2; the client
+#     veth ends have IPv6, without DAD). Both servers get subnet 2001:db8:1::/64
+#     selected by their receiving interface, an address pool of 2^20 and a
+#     pd-pool of 2^20 /56s (2001:db8:8000::/36), preferred/valid lifetimes
+#     3000/3600. fastlease's port has 2001:db8:1::1/64 (`address6`) and answers
+#     NDP itself (its veth end has no kernel IPv6); Kea's veth end has
+#     2001:db8:1::1/64 and its link-local address. The rate is SARRs per second
+#     (perfdhcp's "Rate:"); a lost exchange is a Solicit without a Reply, or a
+#     Reply without the address or the prefix (perfdhcp's "rejected leases").
+#     The report goes to build/side_by_side6.md unless --out is given.
 # Output: a Markdown report (--out, default build/side_by_side.md) with the
 # summary table, per-run details and where lost packets went; the table is also
 # printed. Exit status: 0 when every mode produced a figure, 1 otherwise, 2 on
 # bad usage.
 #
-# Needs root, iproute2, ethtool, taskset, perfdhcp and kea-dhcp4 (Kea 2.2), and
-# a built dataplane and fastlease-perf (ninja -C build). Cleans up its namespaces and stops the
+# Needs root, iproute2, ethtool, taskset, perfdhcp and kea-dhcp4 (kea-dhcp6 with
+# --family 6; Kea 2.2), and a built dataplane and fastlease-perf (ninja -C build).
+# Cleans up its namespaces and stops the
 # processes it started on any exit; namespaces left behind by a run that was
 # killed (flp-<pid>-* whose pid is gone) are removed at start.
 set -euo pipefail
@@ -73,6 +89,8 @@ IO=af_packet        # the DPDK vdev fastlease and fastlease-perf use on their ve
 PERF_MAX_RATE=5000000
 PERFDHCP_EXTRA=""
 KEEP_TMP=0
+FAMILY=4            # 4: DORA against kea-dhcp4; 6: SARR (IA_NA + IA_PD) against kea-dhcp6
+OUT_SET=0 GENERATORS_SET=0
 
 usage() {
   sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
@@ -99,6 +117,9 @@ Options (defaults in brackets):
   --window N            fastlease-perf exchanges in flight [$WINDOW]
   --io KIND             af_packet or af_xdp: the DPDK vdev of fastlease's and
                         fastlease-perf's veth ends (Kea always uses its kernel socket) [$IO]
+  --family 4|6          DHCPv4 DORA against kea-dhcp4, or DHCPv6 SARR with IA_NA and
+                        IA_PD against kea-dhcp6 (perfdhcp only; report
+                        build/side_by_side6.md; --kea-socket and --io apply to v4) [$FAMILY]
   --keep-tmp            keep the temp dir (configs, logs, perfdhcp outputs)
 EOF
 }
@@ -109,7 +130,7 @@ need_value() { [[ $# -ge 2 ]] || die_usage "$1 needs a value"; }
 ORIG_ARGS=("$@")
 while [[ $# -gt 0 ]]; do
   case $1 in
-    --out) need_value "$@"; OUT=$2; shift 2 ;;
+    --out) need_value "$@"; OUT=$2; OUT_SET=1; shift 2 ;;
     --reps) need_value "$@"; REPS=$2; shift 2 ;;
     --duration) need_value "$@"; DURATION=$2; shift 2 ;;
     --steps) need_value "$@"; STEPS=$2; shift 2 ;;
@@ -125,10 +146,11 @@ while [[ $# -gt 0 ]]; do
     --max-drop) need_value "$@"; MAX_DROP=$2; shift 2 ;;
     --dataplane) need_value "$@"; DATAPLANE=$2; shift 2 ;;
     --perfdhcp-args) need_value "$@"; PERFDHCP_EXTRA=$2; shift 2 ;;
-    --generators) need_value "$@"; GENERATORS=$2; shift 2 ;;
+    --generators) need_value "$@"; GENERATORS=$2; GENERATORS_SET=1; shift 2 ;;
     --perf) need_value "$@"; PERF=$2; shift 2 ;;
     --window) need_value "$@"; WINDOW=$2; shift 2 ;;
     --io) need_value "$@"; IO=$2; shift 2 ;;
+    --family) need_value "$@"; FAMILY=$2; shift 2 ;;
     --keep-tmp) KEEP_TMP=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) die_usage "unknown argument '$1'" ;;
@@ -141,6 +163,13 @@ done
   die_usage "--reps, --steps, --duration and --start-rate must be at least 1"
 [[ $KEA_SOCKET == udp || $KEA_SOCKET == raw ]] || die_usage "--kea-socket is udp or raw"
 [[ $IO == af_packet || $IO == af_xdp ]] || die_usage "--io is af_packet or af_xdp"
+[[ $FAMILY == 4 || $FAMILY == 6 ]] || die_usage "--family is 4 or 6"
+if [[ $FAMILY == 6 ]]; then
+  [[ $GENERATORS_SET -eq 1 ]] || GENERATORS=perfdhcp
+  [[ $OUT_SET -eq 1 ]] || OUT="$ROOT/build/side_by_side6.md"
+  # The pools hold 2^20 addresses and 2^20 prefixes (write_*_config6).
+  [[ $CLIENTS -le 1048576 ]] || die_usage "--family 6 serves at most 1048576 clients"
+fi
 
 MODES=()   # "fastlease:<durability>" or "kea:<single|multi>"
 IFS=, read -r -a _d <<< "$DURABILITY"
@@ -161,6 +190,8 @@ IFS=, read -r -a _g <<< "$GENERATORS"
 for g in "${_g[@]}"; do
   [[ -z $g ]] && continue
   [[ $g == perfdhcp || $g == fastlease-perf ]] || die_usage "unknown generator '$g'"
+  [[ $FAMILY == 6 && $g == fastlease-perf ]] &&
+    die_usage "fastlease-perf speaks DHCPv4 only: --family 6 uses --generators perfdhcp"
   GENS+=("$g")
 done
 [[ ${#GENS[@]} -gt 0 ]] || die_usage "no generator"
@@ -178,8 +209,9 @@ for m in "${MODES[@]}"; do [[ $m == fastlease:* ]] && HAS_FASTLEASE=1; [[ $m == 
 if [[ $HAS_FASTLEASE -eq 1 && ! -x $DATAPLANE ]]; then
   fail "$DATAPLANE not built (ninja -C $ROOT/build)"
 fi
+KEA_BIN=kea-dhcp$FAMILY
 if [[ $HAS_KEA -eq 1 ]]; then
-  command -v kea-dhcp4 >/dev/null || fail "kea-dhcp4 not found (apt-get install kea-dhcp4-server)"
+  command -v "$KEA_BIN" >/dev/null || fail "$KEA_BIN not found (apt-get install $KEA_BIN-server)"
 fi
 [[ " ${GENS[*]} " == *" fastlease-perf "* && ! -x $PERF ]] && fail "$PERF not built (ninja -C $ROOT/build)"
 [[ $(nproc) -ge 2 ]] || fail "needs 2 cores (generator on 0, server on 1)"
@@ -192,6 +224,14 @@ IF_FS="$PFX-fs" IF_FC="$PFX-fc" IF_KS="$PFX-ks" IF_KC="$PFX-kc"
 SERVER_IP=192.0.2.1
 CLIENT_IP=192.0.2.2
 GEN_RELAY=192.0.2.3   # fastlease-perf's relay address
+SERVER_IP6=2001:db8:1::1
+# perfdhcp's family arguments and target: v4 relays to the server's address; v6 is a
+# client on the link, sending to ff02::1:2 (perfdhcp's default) from its link-local.
+if [[ $FAMILY == 6 ]]; then
+  PD_ARGS=(-6 -e address-and-prefix) PD_TARGET=() XCHG=SARR
+else
+  PD_ARGS=(-4) PD_TARGET=("$SERVER_IP") XCHG=DORA
+fi
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/side_by_side.XXXXXX")
 STARTED_PIDS=()
 
@@ -255,9 +295,29 @@ new_ns() {  # name: a namespace with lo up and no IPv6 (no RS/DAD noise on the v
   ip netns exec "$1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
 }
 
-# server_ns server_if server_addr(or "") client_ns client_if
+# ns if: IPv6 on this one interface (the namespace has it off), without DAD or
+# router solicitations, so its link-local address is usable as soon as it is up.
+ipv6_on() {
+  ip netns exec "$1" sysctl -qw "net.ipv6.conf.$2.accept_dad=0" \
+    "net.ipv6.conf.$2.router_solicitations=0" "net.ipv6.conf.$2.disable_ipv6=0"
+}
+
+# ns if: waits for the interface's link-local address (perfdhcp -6 and Kea bind to it).
+wait_link_local() {
+  local i
+  for ((i = 0; i < 100; i++)); do
+    ip -n "$1" -6 addr show dev "$2" scope link | grep -q 'inet6 fe80' &&
+      ! ip -n "$1" -6 addr show dev "$2" | grep -q tentative && return 0
+    sleep 0.1
+  done
+  fail "no link-local address on $2 in $1"
+}
+
+# server_ns server_if server_addr(or "") client_ns client_if [server_addr6]
+# With --family 6 the client end gets IPv6, and the server end too when a
+# server_addr6 is given (Kea's; fastlease's end stays without kernel IPv6).
 make_pair() {
-  local sns=$1 sif=$2 saddr=$3 cns=$4 cif=$5
+  local sns=$1 sif=$2 saddr=$3 cns=$4 cif=$5 saddr6=${6:-}
   new_ns "$sns"
   new_ns "$cns"
   ip link add "$sif" type veth peer name "$cif"
@@ -265,8 +325,19 @@ make_pair() {
   ip link set "$cif" netns "$cns"
   [[ -n $saddr ]] && ip -n "$sns" addr add "$saddr" dev "$sif"
   ip -n "$cns" addr add "$CLIENT_IP/24" dev "$cif"
+  if [[ $FAMILY == 6 ]]; then
+    ipv6_on "$cns" "$cif"
+    if [[ -n $saddr6 ]]; then
+      ipv6_on "$sns" "$sif"
+      ip -n "$sns" addr add "$saddr6" dev "$sif" nodad
+    fi
+  fi
   ip -n "$sns" link set "$sif" up
   ip -n "$cns" link set "$cif" up
+  if [[ $FAMILY == 6 ]]; then
+    wait_link_local "$cns" "$cif"
+    [[ -n $saddr6 ]] && wait_link_local "$sns" "$sif"
+  fi
   # perfdhcp sends through the kernel's UDP stack: without this the frames on
   # the veth carry partial UDP checksums (the DPDK side sees them raw). Done on
   # both client sides so the generator costs the same for both servers.
@@ -278,7 +349,11 @@ cpu_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$1/stat" 2>/dev/n
 vm_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
 # shellcheck disable=SC2016  # awk program
-udp_rcvbuf_errors() {  # ns -> RcvbufErrors of the namespace's UDP MIB
+udp_rcvbuf_errors() {  # ns -> RcvbufErrors of the namespace's UDP (or UDPv6) MIB
+  if [[ $FAMILY == 6 ]]; then
+    ip netns exec "$1" awk '$1 == "Udp6RcvbufErrors" {print $2}' /proc/net/snmp6
+    return
+  fi
   ip netns exec "$1" awk '/^Udp:/ {n++; if (n == 1) for (i = 1; i <= NF; i++) col[$i] = i;
                                    else print $(col["RcvbufErrors"])}' /proc/net/snmp
 }
@@ -332,6 +407,61 @@ write_kea_config() {  # file mode dir
 EOF
 }
 
+# DHCPv6 (--family 6): one /64 selected by the receiving interface, 2^20 addresses
+# and 2^20 delegated /56s.
+subnets6() {  # interface
+  cat <<EOF
+[
+      { "id": 1, "subnet": "2001:db8:1::/64", "interface": "$1",
+        "pools": [ { "pool": "2001:db8:1::10:0/108" } ],
+        "pd-pools": [ { "prefix": "2001:db8:8000::", "prefix-len": 36, "delegated-len": 56 } ] }
+    ]
+EOF
+}
+
+write_fastlease_config6() {  # file durability
+  cat > "$1" <<EOF
+{
+  "Dhcp6": {
+    "preferred-lifetime": 3000,
+    "valid-lifetime": 3600,
+    "lease-database": { "type": "rocksdb", "name": "leases.rocksdb", "durability": "$2" },
+    "subnet6": $(subnets6 "$IF_FS")
+  },
+  "Dataplane": {
+    "eal-args": [ "--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0-1" ],
+    "ports": [ { "device": "net_${IO}0,iface=$IF_FS", "address": "$SERVER_IP/24",
+                 "address6": "$SERVER_IP6/64" } ],
+    "workers": 1,
+    "idle-sleep-us": $IDLE_SLEEP_US
+  }
+}
+EOF
+}
+
+write_kea_config6() {  # file mode dir
+  local mt=false
+  [[ $2 == multi ]] && mt=true
+  cat > "$1" <<EOF
+{
+  "Dhcp6": {
+    "interfaces-config": { "interfaces": [ "$IF_KS" ] },
+    "data-directory": "$3",
+    "control-socket": { "socket-type": "unix", "socket-name": "$3/kea6.sock" },
+    "lease-database": { "type": "memfile", "persist": true, "name": "$3/kea-leases6.csv",
+                        "lfc-interval": 0 },
+    "multi-threading": { "enable-multi-threading": $mt, "thread-pool-size": 2,
+                         "packet-queue-size": 64 },
+    "preferred-lifetime": 3000,
+    "valid-lifetime": 3600,
+    "subnet6": $(subnets6 "$IF_KS"),
+    "loggers": [ { "name": "kea-dhcp6", "severity": "WARN",
+                   "output_options": [ { "output": "$3/kea.log" } ] } ]
+  }
+}
+EOF
+}
+
 # ---- servers ---------------------------------------------------------------
 SPID=""      # the running server's pid
 SDIR=""      # its run directory
@@ -341,7 +471,11 @@ start_server() {  # kind mode dir
   local kind=$1 mode=$2 dir=$3 i
   mkdir -p "$dir"
   if [[ $kind == fastlease ]]; then
-    write_fastlease_config "$dir/fastlease.json" "$mode"
+    if [[ $FAMILY == 6 ]]; then
+      write_fastlease_config6 "$dir/fastlease.json" "$mode"
+    else
+      write_fastlease_config "$dir/fastlease.json" "$mode"
+    fi
     ip netns exec "$NS_FS" "$DATAPLANE" --config "$dir/fastlease.json" --state-dir "$dir/state" \
       --stats-file "$dir/stats.json" > "$dir/dataplane.log" 2>&1 &
     SPID=$!
@@ -354,25 +488,29 @@ start_server() {  # kind mode dir
     done
     grep -q 'serving:' "$dir/dataplane.log" || { cat "$dir/dataplane.log" >&2; fail "fastlease-dataplane not serving after 30 s"; }
   else
-    write_kea_config "$dir/kea-dhcp4.json" "$mode" "$dir"
+    if [[ $FAMILY == 6 ]]; then
+      write_kea_config6 "$dir/$KEA_BIN.json" "$mode" "$dir"
+    else
+      write_kea_config "$dir/$KEA_BIN.json" "$mode" "$dir"
+    fi
     # Kea's pid file and logger lock file go to the run directory, not /run.
     KEA_PIDFILE_DIR=$dir KEA_LOCKFILE_DIR=$dir \
-      ip netns exec "$NS_KS" taskset -c 1 kea-dhcp4 -c "$dir/kea-dhcp4.json" \
+      ip netns exec "$NS_KS" taskset -c 1 "$KEA_BIN" -c "$dir/$KEA_BIN.json" \
       > "$dir/kea.stdout" 2>&1 &
     SPID=$!
     STARTED_PIDS+=("$SPID")
     CNS=$NS_KC CIF=$IF_KC
     for ((i = 0; i < 300; i++)); do
-      [[ -S $dir/kea4.sock ]] && break
-      kill -0 "$SPID" 2>/dev/null || { cat "$dir/kea.stdout" "$dir/kea.log" >&2 || true; fail "kea-dhcp4 exited at start"; }
+      [[ -S $dir/kea$FAMILY.sock ]] && break
+      kill -0 "$SPID" 2>/dev/null || { cat "$dir/kea.stdout" "$dir/kea.log" >&2 || true; fail "$KEA_BIN exited at start"; }
       sleep 0.1
     done
   fi
   SDIR=$dir CUR_KIND=$kind CUR_MODE=$mode
-  # Ready when a handful of DORA exchanges complete.
+  # Ready when a handful of DORA (SARR) exchanges complete.
   for ((i = 0; i < 20; i++)); do
-    if ip netns exec "$CNS" taskset -c 0 timeout 20 perfdhcp -4 -l "$CIF" -r 50 -n 10 -R "$CLIENTS" \
-         "$SERVER_IP" > "$dir/ready.txt" 2>&1 || [[ $? -eq 3 ]]; then
+    if ip netns exec "$CNS" taskset -c 0 timeout 20 perfdhcp "${PD_ARGS[@]}" -l "$CIF" -r 50 -n 10 \
+         -R "$CLIENTS" "${PD_TARGET[@]}" > "$dir/ready.txt" 2>&1 || [[ $? -eq 3 ]]; then
       [[ $(parse_pd "$dir/ready.txt" | awk '{print $4}') -gt 0 ]] && return 0
     fi
     sleep 0.5
@@ -384,8 +522,8 @@ start_server() {  # kind mode dir
 stop_server() {
   local keep=() p
   [[ -n $SPID ]] || return 0
-  if [[ $CUR_KIND == kea && -S $SDIR/kea4.sock ]] && command -v /usr/bin/python3 >/dev/null; then
-    kea_stats "$SDIR/kea4.sock" > "$SDIR/kea-stats.txt" 2>/dev/null || true
+  if [[ $CUR_KIND == kea && -S $SDIR/kea$FAMILY.sock ]] && command -v /usr/bin/python3 >/dev/null; then
+    kea_stats "$SDIR/kea$FAMILY.sock" > "$SDIR/kea-stats.txt" 2>/dev/null || true
   fi
   stop_pid "$SPID"
   for p in "${STARTED_PIDS[@]}"; do [[ $p != "$SPID" ]] && keep+=("$p"); done
@@ -413,15 +551,18 @@ PY
 }
 
 # ---- perfdhcp --------------------------------------------------------------
-# parse_pd file -> "discover_sent offer_received request_sent ack_received rate"
+# parse_pd file -> "discover_sent offer_received request_sent ack_received rate
+# rejected" (v6: Solicit, Advertise, Request, Reply; rejected: Replies without the
+# lease asked for, perfdhcp's "rejected leases" of REQUEST-REPLY)
 parse_pd() {
   awk '
-    /Statistics for: DISCOVER-OFFER/ {s = "do"}
-    /Statistics for: REQUEST-ACK/    {s = "ra"}
+    /Statistics for: (DISCOVER-OFFER|SOLICIT-ADVERTISE)/ {s = "do"}
+    /Statistics for: (REQUEST-ACK|REQUEST-REPLY)/        {s = "ra"}
     /^sent packets:/     {sent[s] = $3}
     /^received packets:/ {recv[s] = $3}
+    /^rejected leases:/  {rej[s] = $3}
     /^Rate:/             {rate = $2}
-    END {printf "%d %d %d %d %.0f\n", sent["do"], recv["do"], sent["ra"], recv["ra"], rate}
+    END {printf "%d %d %d %d %.0f %d\n", sent["do"], recv["do"], sent["ra"], recv["ra"], rate, rej["ra"]}
   ' "$1"
 }
 
@@ -432,7 +573,7 @@ probe() {
 }
 
 probe_pd() {
-  local rate=$1 out c0 c1 t0 t1 g0 g1 s0 s1 rx0 rx1 ds dr rs ar ach rc=0
+  local rate=$1 out c0 c1 t0 t1 g0 g1 s0 s1 rx0 rx1 ds dr rs ar ach rej rc=0
   PROBE_N=$((PROBE_N + 1))
   out="$SDIR/perfdhcp-$PROBE_N-r$rate.txt"
   g0=$(udp_rcvbuf_errors "$CNS")
@@ -444,8 +585,8 @@ probe_pd() {
   c0=$(cpu_ticks "$SPID"); t0=$(now)
   # shellcheck disable=SC2086  # PERFDHCP_EXTRA is a list of words
   ip netns exec "$CNS" taskset -c 0 timeout $((DURATION + 60)) \
-    perfdhcp -4 -l "$CIF" -r "$rate" -R "$CLIENTS" -p "$DURATION" $PERFDHCP_EXTRA "$SERVER_IP" \
-    > "$out" 2>&1 || rc=$?
+    perfdhcp "${PD_ARGS[@]}" -l "$CIF" -r "$rate" -R "$CLIENTS" -p "$DURATION" $PERFDHCP_EXTRA \
+    "${PD_TARGET[@]}" > "$out" 2>&1 || rc=$?
   c1=$(cpu_ticks "$SPID"); t1=$(now)
   g1=$(udp_rcvbuf_errors "$CNS")
   if [[ $CUR_KIND == kea ]]; then
@@ -457,15 +598,22 @@ probe_pd() {
     cat "$out" >&2
     fail "perfdhcp exited with $rc against $CUR_KIND $CUR_MODE (output above)"
   fi
-  read -r ds dr rs ar ach < <(parse_pd "$out")
+  read -r ds dr rs ar ach rej < <(parse_pd "$out")
   P_RATE=$ach
-  # Lost exchanges: DISCOVERs sent that did not end in an ACK.
-  P_DROP=$(awk -v s="$ds" -v a="$ar" 'BEGIN {printf "%.3f", (s > 0) ? 100 * (s - a) / s : 100}')
+  # Lost exchanges: DISCOVERs sent that did not end in an ACK; v6: Solicits that
+  # did not end in a Reply holding both the address and the prefix.
+  [[ $FAMILY == 6 ]] || rej=0
+  P_DROP=$(awk -v s="$ds" -v a="$((ar - rej))" 'BEGIN {printf "%.3f", (s > 0) ? 100 * (s - a) / s : 100}')
   P_CPU=$(awk -v c="$((c1 - c0))" -v hz="$CLK_TCK" -v t0="$t0" -v t1="$t1" \
             'BEGIN {printf "%.0f", 100 * c / hz / (t1 - t0)}')
   # Sent by perfdhcp but not seen on the server's veth end: none expected.
   # Server-side socket overflows (Kea) and the generator's own overflows.
-  P_ETC="disc=$ds offer=$dr req=$rs ack=$ar srv_if_rx=$((rx1 - rx0)) srv_rcvbuf=$((s1 - s0)) gen_rcvbuf=$((g1 - g0))"
+  if [[ $FAMILY == 6 ]]; then
+    P_ETC="sol=$ds adv=$dr req=$rs rep=$ar rejected=$rej"
+  else
+    P_ETC="disc=$ds offer=$dr req=$rs ack=$ar"
+  fi
+  P_ETC+=" srv_if_rx=$((rx1 - rx0)) srv_rcvbuf=$((s1 - s0)) gen_rcvbuf=$((g1 - g0))"
   P_P99="-"
   echo "req=$rate rate=$P_RATE drop=$P_DROP cpu=$P_CPU $P_ETC" >> "$SDIR/probes.txt"
   log "  $CUR_KIND $CUR_MODE (perfdhcp): asked $rate/s, got $P_RATE/s, lost ${P_DROP}%, server CPU ${P_CPU}% ($P_ETC)"
@@ -540,12 +688,12 @@ search() {
 # ---- main ------------------------------------------------------------------
 remove_stale
 make_pair "$NS_FS" "$IF_FS" "" "$NS_FC" "$IF_FC"
-make_pair "$NS_KS" "$IF_KS" "$SERVER_IP/24" "$NS_KC" "$IF_KC"
+make_pair "$NS_KS" "$IF_KS" "$SERVER_IP/24" "$NS_KC" "$IF_KC" "$SERVER_IP6/64"
 
 START_TIME=$(date -u '+%Y-%m-%d %H:%M:%S UTC')
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 est=$(( ${#MODES[@]} * (IDLE + 5) + REPS * ${#MODES[@]} * ${#GENS[@]} * ((STEPS + 1) * (DURATION + 4) + 6) ))
-log "modes: ${MODES[*]}; generators: ${GENS[*]}; $REPS repetitions of up to $STEPS runs of ${DURATION}s; at most ~$((est / 60 + 1)) min"
+log "DHCPv$FAMILY; modes: ${MODES[*]}; generators: ${GENS[*]}; $REPS repetitions of up to $STEPS runs of ${DURATION}s; at most ~$((est / 60 + 1)) min"
 log "temp dir $TMP, namespaces $PFX-*"
 
 # KEYS: "kind:mode@generator", one row of the report each.
@@ -590,8 +738,8 @@ mib() { awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}'; }
 label() {
   case $1 in
     fastlease:*) echo "fastlease-dataplane | durability ${1#*:}" ;;
-    kea:single) echo "Kea 2.2 kea-dhcp4, memfile | single-threaded" ;;
-    kea:multi) echo "Kea 2.2 kea-dhcp4, memfile | multi-threading, 2 threads" ;;
+    kea:single) echo "Kea 2.2 $KEA_BIN, memfile | single-threaded" ;;
+    kea:multi) echo "Kea 2.2 $KEA_BIN, memfile | multi-threading, 2 threads" ;;
   esac
 }
 
@@ -628,29 +776,49 @@ done
 
 mkdir -p "$(dirname "$OUT")"
 {
-  echo "# Side by side: fastlease-dataplane and Kea, driven by perfdhcp and fastlease-perf"
+  if [[ $FAMILY == 6 ]]; then
+    echo "# Side by side, DHCPv6: fastlease-dataplane and Kea kea-dhcp6, driven by perfdhcp -6"
+  else
+    echo "# Side by side: fastlease-dataplane and Kea, driven by perfdhcp and fastlease-perf"
+  fi
   echo
   echo "$START_TIME, $(nproc) cores, kernel $(uname -r), load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "perfdhcp $(perfdhcp -v 2>&1 | awk '/VERSION/ {print $2}'); kea-dhcp4 $(kea-dhcp4 -v 2>/dev/null || echo '-');" \
+  echo "perfdhcp $(perfdhcp -v 2>&1 | awk '/VERSION/ {print $2}'); $KEA_BIN $("$KEA_BIN" -v 2>/dev/null || echo '-');" \
        "fastlease-dataplane $(dataplane_version)."
   echo
   echo "Command: \`perf/side_by_side.sh${ORIG_ARGS[*]:+ ${ORIG_ARGS[*]}}\`"
   echo
-  echo "perfdhcp -4 (relay, giaddr $CLIENT_IP) pinned to core 0 (\`taskset -c 0\`), $CLIENTS clients," \
-       "runs of ${DURATION}s (\`-r RATE -R $CLIENTS -p $DURATION${PERFDHCP_EXTRA:+ $PERFDHCP_EXTRA}\`);" \
-       "Kea pinned to core 1 (\`taskset -c 1\`), fastlease's worker on lcore 1 (EAL \`-l 0-1\`)." \
-       "Rate: the highest achieved DORA rate (perfdhcp's \`Rate:\`) of a run losing at most ${MAX_DROP}% of" \
-       "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
-       "median of $REPS repetitions, each on a fresh server with no leases." \
-       "fastlease and fastlease-perf attach to their veths with DPDK's net_$IO." \
-       "fastlease-perf (relay $GEN_RELAY, also pinned to core 0, \`--window $WINDOW\`): a flat-out run, then" \
-       "a search from 90% of it in steps of 10%; no retransmissions, an exchange unanswered for 1 s is lost;" \
-       "rate = completed DORAs/s; p99 = 99th percentile" \
-       "DISCOVER-to-ACK time. Ratios compare with the faster Kea mode measured by the same generator." \
-       "RSS: peak (VmHWM) after ${IDLE}s idle and over the repetitions. CPU: utime+stime of the" \
-       "whole server process as % of one core, over the ${IDLE}s idle period and over the run that gave the rate."
+  if [[ $FAMILY == 6 ]]; then
+    echo "perfdhcp -6 -e address-and-prefix (a client on the link: Solicit and Request from its" \
+         "link-local address to ff02::1:2, one IA_NA and one IA_PD) pinned to core 0 (\`taskset -c 0\`)," \
+         "$CLIENTS clients, runs of ${DURATION}s (\`-r RATE -R $CLIENTS -p $DURATION${PERFDHCP_EXTRA:+ $PERFDHCP_EXTRA}\`);" \
+         "Kea pinned to core 1 (\`taskset -c 1\`), fastlease's worker on lcore 1 (EAL \`-l 0-1\`)." \
+         "Both serve 2001:db8:1::/64 by interface: 2^20 addresses and 2^20 delegated /56s," \
+         "preferred/valid lifetimes 3000/3600 s." \
+         "Rate: the highest achieved SARR rate (perfdhcp's \`Rate:\`) of a run losing at most ${MAX_DROP}% of" \
+         "exchanges (Solicits sent without a Reply back holding the address and the prefix), up to $STEPS runs per search;" \
+         "median of $REPS repetitions, each on a fresh server with no leases." \
+         "fastlease attaches to its veth with DPDK's net_$IO and answers NDP itself." \
+         "Ratios compare with the faster Kea mode." \
+         "RSS: peak (VmHWM) after ${IDLE}s idle and over the repetitions. CPU: utime+stime of the" \
+         "whole server process as % of one core, over the ${IDLE}s idle period and over the run that gave the rate."
+  else
+    echo "perfdhcp -4 (relay, giaddr $CLIENT_IP) pinned to core 0 (\`taskset -c 0\`), $CLIENTS clients," \
+         "runs of ${DURATION}s (\`-r RATE -R $CLIENTS -p $DURATION${PERFDHCP_EXTRA:+ $PERFDHCP_EXTRA}\`);" \
+         "Kea pinned to core 1 (\`taskset -c 1\`), fastlease's worker on lcore 1 (EAL \`-l 0-1\`)." \
+         "Rate: the highest achieved DORA rate (perfdhcp's \`Rate:\`) of a run losing at most ${MAX_DROP}% of" \
+         "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
+         "median of $REPS repetitions, each on a fresh server with no leases." \
+         "fastlease and fastlease-perf attach to their veths with DPDK's net_$IO." \
+         "fastlease-perf (relay $GEN_RELAY, also pinned to core 0, \`--window $WINDOW\`): a flat-out run, then" \
+         "a search from 90% of it in steps of 10%; no retransmissions, an exchange unanswered for 1 s is lost;" \
+         "rate = completed DORAs/s; p99 = 99th percentile" \
+         "DISCOVER-to-ACK time. Ratios compare with the faster Kea mode measured by the same generator." \
+         "RSS: peak (VmHWM) after ${IDLE}s idle and over the repetitions. CPU: utime+stime of the" \
+         "whole server process as % of one core, over the ${IDLE}s idle period and over the run that gave the rate."
+  fi
   echo
-  echo "| server | mode | generator | DORA/s | lost % | p99 us | vs faster Kea | RSS idle | RSS load | CPU idle | CPU load | repetitions |"
+  echo "| server | mode | generator | $XCHG/s | lost % | p99 us | vs faster Kea | RSS idle | RSS load | CPU idle | CPU load | repetitions |"
   echo "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
   for key in "${KEYS[@]}"; do
     m=${key%@*} gen=${key#*@}
@@ -666,7 +834,8 @@ mkdir -p "$(dirname "$OUT")"
   echo
   echo "## Runs"
   echo
-  echo "Every generator run: rate asked (0: fastlease-perf flat out), achieved, % of exchanges lost, server CPU; perfdhcp's packet counts:"
+  echo "Every generator run: rate asked (0: fastlease-perf flat out), achieved, % of exchanges lost, server CPU; perfdhcp's packet counts"
+  [[ $FAMILY == 6 ]] && echo "(\`rejected\`: Replies without the address or the prefix)"
   echo "\`srv_if_rx\` frames received by the server's veth end, \`srv_rcvbuf\` Kea socket overflows,"
   echo "\`gen_rcvbuf\` perfdhcp's own socket overflows (the generator losing replies)."
   for key in "${KEYS[@]}"; do
