@@ -7,6 +7,7 @@
 #include <rte_mempool.h>
 
 #include "absl/strings/str_cat.h"
+#include "control/config/internal/ip6_text.h"
 #include "dataplane/eal.h"
 #include "dataplane/log.h"
 
@@ -122,10 +123,14 @@ absl::StatusOr<PortSet> ConfigurePorts(const config::DataplaneConfig& dataplane,
     std::copy(std::begin(mac.addr_bytes), std::end(mac.addr_bytes), p.mac.begin());
     p.local.mac = p.mac;
     p.local.SetLinkLocalFromMac();
-    Log("port {} ({}): id {}, mac {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, address {}/{}, {} "
+    std::string v6;
+    for (const auto& [a, len] : cp.addresses6) {
+      absl::StrAppend(&v6, ", address6 ", config::internal::FormatIpv6(a), "/", len);
+    }
+    Log("port {} ({}): id {}, mac {:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}, address {}/{}{}, {} "
         "queue pair(s), {} rx / {} tx descriptors",
         pi, p.name, p.port_id, p.mac[0], p.mac[1], p.mac[2], p.mac[3], p.mac[4], p.mac[5],
-        Ip(cp.address), cp.prefix_len, p.queues, rx_desc, tx_desc);
+        Ip(cp.address), cp.prefix_len, v6, p.queues, rx_desc, tx_desc);
     ports.push_back(std::move(p));
   }
   if (descriptors + uint64_t(dataplane.mempool_cache) * workers >= dataplane.mempool_size) {

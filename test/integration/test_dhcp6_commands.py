@@ -117,6 +117,7 @@ def test_lease6_writes_are_durable_and_keep_the_pools_right(netlinks, dataplane,
     link = netlinks()
     dp = dataplane([link], config=v6_config([link]))
     c = control(dp)
+    assert "address6 2001:db8:1::1/64," in dp.log()  # the port's start-up line names it
     duid_a = "00:03:00:01:02:aa:00:00:00:01"
     duid_b = "00:03:00:01:02:bb:00:00:00:02"
 
