@@ -1,17 +1,22 @@
-// fastlease-pcapgen: writes a classic libpcap file of DHCPv4 requests from N
-// emulated clients, for replay through the dataplane with net_pcap
+// fastlease-pcapgen: writes a classic libpcap file of DHCPv4 or DHCPv6 requests
+// from N emulated clients, for replay through the dataplane with net_pcap
 // (perf/pcap_replay.sh) or any other tool that reads captures.
 //
 //   fastlease-pcapgen --kind discover --clients 10000 --out discover.pcap
 //   fastlease-pcapgen --mixed --relay 10.0.0.2 --clients 10000 --out mixed.pcap
+//   fastlease-pcapgen --kind solicit --relay6 2001:db8:2::1 --clients 10000 --out sol.pcap
 //
 // One frame per client; the frames and client identities are fastlease-perf's
 // (perf/loadgen/frames.h, pcap_writer.h). Exit status 0, 1 on I/O errors, 2 on
 // usage errors.
 #include <arpa/inet.h>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -23,7 +28,8 @@ namespace fastlease::perf {
 namespace {
 
 constexpr const char* kUsage = R"(usage: fastlease-pcapgen [options] --out FILE
-  --kind K               discover | request | renew | init-reboot | release | mixed
+  --kind K               DHCPv4: discover | request | renew | init-reboot | release | mixed
+                         DHCPv6: solicit | request6 | renew6
                          (default discover)
   --mixed                relayed mix: per ten clients 4 DISCOVER, 3 REQUEST (selecting),
                          2 renew, 1 RELEASE; relayed via 10.0.0.2 unless --relay is given
@@ -39,7 +45,35 @@ constexpr const char* kUsage = R"(usage: fastlease-pcapgen [options] --out FILE
   --subnet-base IP       client i's address (request, renew, init-reboot, release) is
                          IP + i (default 10.0.1.0)
   --mac-prefix HH        first byte of client MACs: client i is HH:50:<i, 4 bytes> (default 02)
+DHCPv6 (client i's DUID is DUID-LL of its MAC; IA_NA IAID 1, IA_PD IAID 2):
+  --relay6 ADDR          wrap each message in a Relay-Forw from this relay address
+                         (link-address and IPv6 source; Interface-Id "perf-<i>")
+  --server-duid HEX      Server Identifier of request6/renew6 (default 00030001 + the
+                         --server-mac, the DUID-LL perf/pcap_replay.sh pins)
+  --address6-base ADDR   client i's IA_NA address is ADDR + i (default 2001:db8:1::100:0)
+  --prefix6-base ADDR    client i's IA_PD prefix is ADDR + (i << (128 - LEN)) (default
+                         2001:db8:8000::)
+  --prefix6-len LEN      its length (default 64)
 )";
+
+// Hex bytes, optionally separated by ':' ("000300010270..." or "00:03:00:01:...").
+bool ParseHex(const std::string& text, std::array<uint8_t, kMaxDuidSize>* out, uint8_t* len) {
+  size_t n = 0;
+  for (size_t i = 0; i < text.size();) {
+    if (text[i] == ':' && i > 0) {
+      ++i;
+      continue;
+    }
+    if (i + 2 > text.size() || n == out->size() || !std::isxdigit(uint8_t(text[i])) ||
+        !std::isxdigit(uint8_t(text[i + 1]))) {
+      return false;
+    }
+    (*out)[n++] = static_cast<uint8_t>(std::stoul(text.substr(i, 2), nullptr, 16));
+    i += 2;
+  }
+  *len = static_cast<uint8_t>(n);
+  return n > 0;
+}
 
 bool ParseUnsigned(const std::string& text, unsigned long max, unsigned long* out, int base = 10) {
   if (text.empty()) return false;
@@ -61,6 +95,11 @@ int Main(int argc, char** argv) {
   plan.path.server_mac = {0x02, 0x70, 0x63, 0x61, 0x70, 0x00};
   plan.path.server_ip = 0x0a000001;  // 10.0.0.1
   plan.subnet_base = 0x0a000100;     // 10.0.1.0
+  ParseIpv6("2001:db8:1::100:0", &plan.address6_base);
+  ParseIpv6("2001:db8:8000::", &plan.prefix6_base);
+  bool relay4 = false;
+  bool relay6 = false;
+  bool server_duid = false;
   std::string out;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
@@ -86,7 +125,23 @@ int Main(int argc, char** argv) {
       out = v;
     } else if (flag == "--relay") {
       if (!ParseIpv4(v, &plan.path.giaddr)) return Usage("--relay: '" + v + "' is not an IPv4 address");
-      plan.path.relayed = true;
+      plan.path.relayed = relay4 = true;
+    } else if (flag == "--relay6") {
+      if (!ParseIpv6(v, &plan.path.relay6)) return Usage("--relay6: '" + v + "' is not an IPv6 address");
+      plan.path.relayed = relay6 = true;
+    } else if (flag == "--server-duid") {
+      if (!ParseHex(v, &plan.path.server_duid, &plan.path.server_duid_len)) {
+        return Usage("--server-duid: '" + v + "' is not 1.." + std::to_string(kMaxDuidSize) +
+                     " bytes in hex");
+      }
+      server_duid = true;
+    } else if (flag == "--address6-base") {
+      if (!ParseIpv6(v, &plan.address6_base)) return Usage("--address6-base: '" + v + "'");
+    } else if (flag == "--prefix6-base") {
+      if (!ParseIpv6(v, &plan.prefix6_base)) return Usage("--prefix6-base: '" + v + "'");
+    } else if (flag == "--prefix6-len") {
+      if (!ParseUnsigned(v, 128, &n) || n == 0) return Usage("--prefix6-len: '" + v + "' (1..128)");
+      plan.prefix6_len = static_cast<uint8_t>(n);
     } else if (flag == "--relay-mac") {
       if (!ParseMac(v, &plan.path.src_mac)) return Usage("--relay-mac: '" + v + "'");
     } else if (flag == "--server") {
@@ -108,11 +163,23 @@ int Main(int argc, char** argv) {
     }
   }
   if (out.empty()) return Usage("--out FILE is required");
+  const bool v6 = PcapKindIsDhcp6(plan.kind);
+  if (v6 && relay4) return Usage("--relay is DHCPv4's; a DHCPv6 kind is relayed with --relay6");
+  if (!v6 && (relay6 || server_duid)) {
+    return Usage("--relay6 and --server-duid are for the DHCPv6 kinds (solicit, request6, renew6)");
+  }
+  if (v6 && !server_duid) {  // DUID-LL (type 3, hardware type 1) of the server's MAC
+    const uint8_t head[4] = {0, 3, 0, 1};
+    std::copy(std::begin(head), std::end(head), plan.path.server_duid.begin());
+    std::copy(plan.path.server_mac.begin(), plan.path.server_mac.end(),
+              plan.path.server_duid.begin() + 4);
+    plan.path.server_duid_len = 10;
+  }
   if (plan.kind == PcapKind::kMixed && !plan.path.relayed) {
     plan.path.relayed = true;
     plan.path.giaddr = 0x0a000002;  // 10.0.0.2
   }
-  if (uint64_t{plan.subnet_base} + plan.clients - 1 > 0xffffffffULL) {
+  if (!v6 && uint64_t{plan.subnet_base} + plan.clients - 1 > 0xffffffffULL) {
     return Usage("--subnet-base + --clients runs past 255.255.255.255");
   }
 

@@ -11,6 +11,7 @@ namespace {
 
 constexpr uint16_t kEtherIpv4 = 0x0800;
 constexpr uint16_t kEtherArp = 0x0806;
+constexpr uint16_t kEtherIpv6 = 0x86dd;
 constexpr uint16_t kEtherVlan = 0x8100;
 constexpr uint16_t kEtherQinQ = 0x88a8;
 constexpr size_t kBootpFixed = 236;
@@ -56,11 +57,28 @@ size_t PutEthernet(const MacAddress& dst, const MacAddress& src, uint16_t vlan, 
   return off + 2;
 }
 
+// The UDP checksum given the pseudo-header's (unfolded) sum; 0 is sent as 0xffff.
+uint16_t UdpChecksum(uint32_t pseudo_sum, const uint8_t* udp, uint16_t udp_len) {
+  const uint16_t c = Fold(Sum16(udp, udp_len, pseudo_sum + 17 + udp_len));
+  return c == 0 ? 0xffff : c;
+}
+
+// "perf-<n>" in decimal (the relay's circuit id / Interface-Id); returns its length.
+size_t PutPerfId(uint32_t n, uint8_t* out) {
+  char digits[10];
+  size_t count = 0;
+  do {
+    digits[count++] = static_cast<char>('0' + n % 10);
+    n /= 10;
+  } while (n != 0);
+  std::memcpy(out, "perf-", 5);
+  for (size_t i = 0; i < count; ++i) out[5 + i] = static_cast<uint8_t>(digits[count - 1 - i]);
+  return 5 + count;
+}
+
 constexpr MacAddress kBroadcastMac{0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
-}  // namespace
-
-size_t BuildRequest(const PathSpec& path, const RequestSpec& spec, uint8_t* out) {
+size_t BuildRequest4(const PathSpec& path, const RequestSpec& spec, uint8_t* out) {
   const bool unicast_direct = !path.relayed && (spec.kind == RequestKind::kRequestRenewing ||
                                                 spec.kind == RequestKind::kRelease);
   const bool to_server = path.relayed || unicast_direct;
@@ -114,21 +132,13 @@ size_t BuildRequest(const PathSpec& path, const RequestSpec& spec, uint8_t* out)
     o += sizeof kPrl;
   }
   if (path.relayed) {
-    // Option 82, sub-option 1 (circuit-id) "perf-<n>" in decimal.
-    char digits[10];
-    size_t n = 0;
-    uint32_t v = spec.circuit_id;
-    do {
-      digits[n++] = static_cast<char>('0' + v % 10);
-      v /= 10;
-    } while (v != 0);
+    // Option 82, sub-option 1 (circuit-id) "perf-<n>".
+    const size_t n = PutPerfId(spec.circuit_id, o + 4);
     o[0] = 82;
-    o[1] = static_cast<uint8_t>(2 + 5 + n);
+    o[1] = static_cast<uint8_t>(2 + n);
     o[2] = 1;
-    o[3] = static_cast<uint8_t>(5 + n);
-    std::memcpy(o + 4, "perf-", 5);
-    for (size_t i = 0; i < n; ++i) o[9 + i] = static_cast<uint8_t>(digits[n - 1 - i]);
-    o += 9 + n;
+    o[3] = static_cast<uint8_t>(n);
+    o += 4 + n;
   }
   *o++ = 255;
   size_t dhcp_len = static_cast<size_t>(o - bootp);
@@ -157,12 +167,142 @@ size_t BuildRequest(const PathSpec& path, const RequestSpec& spec, uint8_t* out)
   Put32(ip + 12, src_ip);
   Put32(ip + 16, dst_ip);
   Put16(ip + 10, Fold(Sum16(ip, 20)));
-  // UDP checksum over the pseudo-header.
-  uint32_t sum = Sum16(ip + 12, 8);
-  sum += 17 + udp_len;
-  uint16_t c = Fold(Sum16(udp, udp_len, sum));
-  Put16(udp + 6, c == 0 ? 0xffff : c);
+  Put16(udp + 6, UdpChecksum(Sum16(ip + 12, 8), udp, udp_len));
   return l2 + 20 + udp_len;
+}
+
+// DHCPv6 (RFC 8415 §7.3, §9, §21).
+constexpr MacAddress kAllDhcpRelaysMac{0x33, 0x33, 0, 1, 0, 2};
+constexpr Ipv6Address kAllDhcpRelaysAndServers{0xff, 0x02, 0, 0, 0, 0, 0, 0,
+                                               0,    0,    0, 0, 0, 1, 0, 2};
+constexpr uint16_t kClientPort6 = 546;
+constexpr uint16_t kServerPort6 = 547;
+constexpr uint8_t kRelayHopLimit = 32;
+
+// An option header; returns where its data goes.
+uint8_t* PutOption6(uint8_t* o, uint16_t code, size_t len) {
+  Put16(o, code);
+  Put16(o + 2, static_cast<uint16_t>(len));
+  return o + 4;
+}
+
+size_t BuildRequest6(const PathSpec& path, const RequestSpec& spec, uint8_t* out) {
+  const bool bound = spec.kind != RequestKind::kSolicit;  // names the server and its leases
+  if (path.server_duid_len > kMaxDuidSize || (bound && path.server_duid_len == 0)) return 0;
+  const MacAddress& src_mac = path.relayed ? path.src_mac : spec.client_mac;
+  const size_t l2 = PutEthernet(kAllDhcpRelaysMac, src_mac, path.vlan, kEtherIpv6, out);
+  uint8_t* ip = out + l2;
+  uint8_t* udp = ip + 40;
+  uint8_t* o = udp + 8;
+  const Ipv6Address client_ll = LinkLocalFromMac(spec.client_mac);
+
+  uint8_t* relay_msg = nullptr;  // the Relay Message option, filled in at the end
+  if (path.relayed) {
+    o[0] = 12;  // Relay-Forw
+    o[1] = 0;   // hop count
+    std::memcpy(o + 2, path.relay6.data(), 16);
+    std::memcpy(o + 18, client_ll.data(), 16);
+    o += 34;
+    uint8_t id[15];
+    const size_t n = PutPerfId(spec.circuit_id, id);
+    o = PutOption6(o, 18, n);  // Interface-Id
+    std::memcpy(o, id, n);
+    o += n;
+    relay_msg = o;
+    o += 4;
+  }
+  uint8_t* msg = o;
+  msg[0] = spec.kind == RequestKind::kSolicit ? 1 : spec.kind == RequestKind::kRequest6 ? 3 : 5;
+  msg[1] = static_cast<uint8_t>(spec.xid >> 16);
+  msg[2] = static_cast<uint8_t>(spec.xid >> 8);
+  msg[3] = static_cast<uint8_t>(spec.xid);
+  o += 4;
+  o = PutOption6(o, 1, 10);  // Client Identifier: DUID-LL, Ethernet
+  Put16(o, 3);
+  Put16(o + 2, 1);
+  std::memcpy(o + 4, spec.client_mac.data(), 6);
+  o += 10;
+  if (bound) {
+    o = PutOption6(o, 2, path.server_duid_len);  // Server Identifier
+    std::memcpy(o, path.server_duid.data(), path.server_duid_len);
+    o += path.server_duid_len;
+  }
+  // IA_NA (IAID 1) and IA_PD (IAID 2), T1 = T2 = 0 (the server's choice), with
+  // the address/prefix held when bound.
+  o = PutOption6(o, 3, bound ? 12 + 4 + 24 : 12);
+  Put32(o, 1);
+  Put32(o + 4, 0);
+  Put32(o + 8, 0);
+  o += 12;
+  if (bound) {
+    o = PutOption6(o, 5, 24);  // IA Address, lifetimes 0
+    std::memcpy(o, spec.address6.data(), 16);
+    Put32(o + 16, 0);
+    Put32(o + 20, 0);
+    o += 24;
+  }
+  o = PutOption6(o, 25, bound ? 12 + 4 + 25 : 12);
+  Put32(o, 2);
+  Put32(o + 4, 0);
+  Put32(o + 8, 0);
+  o += 12;
+  if (bound) {
+    o = PutOption6(o, 26, 25);  // IA Prefix, lifetimes 0
+    Put32(o, 0);
+    Put32(o + 4, 0);
+    o[8] = spec.prefix6_len;
+    std::memcpy(o + 9, spec.prefix6.data(), 16);
+    o += 25;
+  }
+  o = PutOption6(o, 8, 2);  // Elapsed Time
+  Put16(o, 0);
+  o += 2;
+  o = PutOption6(o, 6, 2);  // ORO: dns-servers
+  Put16(o, 23);
+  o += 2;
+  if (relay_msg != nullptr) PutOption6(relay_msg, 9, static_cast<size_t>(o - msg));
+
+  const uint16_t udp_len = static_cast<uint16_t>(o - udp);
+  Put16(udp, path.relayed ? kServerPort6 : kClientPort6);
+  Put16(udp + 2, kServerPort6);
+  Put16(udp + 4, udp_len);
+  Put16(udp + 6, 0);
+  ip[0] = 0x60;  // version 6, traffic class 0, flow label 0
+  ip[1] = ip[2] = ip[3] = 0;
+  Put16(ip + 4, udp_len);
+  ip[6] = 17;
+  ip[7] = path.relayed ? kRelayHopLimit : 1;
+  std::memcpy(ip + 8, (path.relayed ? path.relay6 : client_ll).data(), 16);
+  std::memcpy(ip + 24, kAllDhcpRelaysAndServers.data(), 16);
+  Put16(udp + 6, UdpChecksum(Sum16(ip + 8, 32), udp, udp_len));
+  return l2 + 40 + udp_len;
+}
+
+}  // namespace
+
+size_t BuildRequest(const PathSpec& path, const RequestSpec& spec, uint8_t* out) {
+  return IsDhcp6(spec.kind) ? BuildRequest6(path, spec, out) : BuildRequest4(path, spec, out);
+}
+
+Ipv6Address LinkLocalFromMac(const MacAddress& mac) {
+  return {0xfe, 0x80, 0, 0, 0, 0, 0, 0, static_cast<uint8_t>(mac[0] ^ 0x02), mac[1], mac[2],
+          0xff, 0xfe, mac[3], mac[4], mac[5]};
+}
+
+Ipv6Address Ipv6Offset(const Ipv6Address& base, uint64_t n, unsigned shift) {
+  Ipv6Address out = base;
+  unsigned carry = 0;
+  for (unsigned k = 0; k < 16; ++k) {  // byte k from the least significant
+    const unsigned bit = 8 * k;        // the addend's bits [bit, bit + 8)
+    uint64_t b = 0;
+    if (bit + 8 > shift && bit < shift + 64) {
+      b = bit >= shift ? n >> (bit - shift) : n << (shift - bit);
+    }
+    const unsigned sum = out[15 - k] + static_cast<unsigned>(b & 0xff) + carry;
+    out[15 - k] = static_cast<uint8_t>(sum);
+    carry = sum >> 8;
+  }
+  return out;
 }
 
 std::optional<ReplyInfo> ParseReply(const uint8_t* frame, size_t len) {
@@ -287,6 +427,14 @@ bool ParseIpv4(std::string_view text, uint32_t* out) {
   in_addr a{};
   if (inet_pton(AF_INET, s.c_str(), &a) != 1) return false;
   *out = ntohl(a.s_addr);
+  return true;
+}
+
+bool ParseIpv6(std::string_view text, Ipv6Address* out) {
+  const std::string s(text);
+  in6_addr a{};
+  if (inet_pton(AF_INET6, s.c_str(), &a) != 1) return false;
+  std::memcpy(out->data(), &a, 16);
   return true;
 }
 

@@ -1,7 +1,8 @@
 // Request frames a load generator sends and the replies it reads: Ethernet
-// (optionally one 802.1Q tag), IPv4, UDP, DHCPv4. Written independently of the
-// server's codec (dataplane/dhcp4/) so that the generator is an outside check
-// on it, not a mirror of its mistakes.
+// (optionally one 802.1Q tag), IPv4, UDP, DHCPv4; and DHCPv6 requests (IPv6,
+// UDP, DHCPv6, optionally in a Relay-Forw). Written independently of the
+// server's codecs (dataplane/dhcp4/, dataplane/dhcp6/) so that the generator is
+// an outside check on them, not a mirror of their mistakes.
 //
 //   RequestSpec spec{.kind = RequestKind::kDiscover, .client_mac = mac, .xid = 7};
 //   uint8_t buf[kMaxRequestFrame];
@@ -13,6 +14,11 @@
 // releases, which a bound client unicasts from its address to the server.
 // Relayed clients are sent as a relay agent would: from giaddr:67 to the
 // server:67, hops 1, giaddr set, option 82 with a circuit-id naming the client.
+// DHCPv6 clients (RFC 8415) send from fe80::<modified EUI-64 of their MAC>:546
+// to ff02::1:2:547 (MAC 33:33:00:01:00:02), hop limit 1; relayed ones are wrapped
+// in a Relay-Forw (hop count 0, link-address and IPv6 source = the relay's
+// address, peer-address = the client's link-local address, Interface-Id
+// "perf-<circuit_id>") sent from the relay's MAC, 547 -> 547, hop limit 32.
 // Every function here is pure, allocation-free and callable from any thread.
 #pragma once
 
@@ -25,8 +31,11 @@
 namespace fastlease::perf {
 
 using MacAddress = std::array<uint8_t, 6>;
+using Ipv6Address = std::array<uint8_t, 16>;  // network order, as on the wire
 
 inline constexpr size_t kMaxRequestFrame = 400;
+// RFC 8415 §11.1: a DUID is at most 128 octets after its 2-octet type.
+inline constexpr size_t kMaxDuidSize = 130;
 
 enum class RequestKind : uint8_t {
   kDiscover,
@@ -34,7 +43,15 @@ enum class RequestKind : uint8_t {
   kRequestRenewing,    // ciaddr set, unicast (direct) or relayed
   kRequestInitReboot,  // option 50, no server id, ciaddr 0
   kRelease,            // ciaddr set, option 54
+  // DHCPv6. Every one carries a Client Identifier (DUID-LL of client_mac), an
+  // IA_NA (IAID 1), an IA_PD (IAID 2), Elapsed Time 0 and an ORO of dns-servers.
+  kSolicit,            // the IAs empty
+  kRequest6,           // Server Identifier; IA_NA holds address6, IA_PD prefix6
+  kRenew6,             // as kRequest6, message type Renew
 };
+
+// True for the DHCPv6 kinds (kSolicit and after).
+constexpr bool IsDhcp6(RequestKind kind) { return kind >= RequestKind::kSolicit; }
 
 // How frames reach the server: the generator's own addresses.
 struct PathSpec {
@@ -44,6 +61,10 @@ struct PathSpec {
   bool relayed = false;
   uint32_t giaddr = 0;         // host order; relayed only
   uint16_t vlan = 0;           // 0: untagged; else the 802.1Q VLAN id
+  // DHCPv6 only.
+  Ipv6Address relay6{};        // relayed: the relay's address (IPv6 source, link-address)
+  std::array<uint8_t, kMaxDuidSize> server_duid{};  // kRequest6/kRenew6: option 2
+  uint8_t server_duid_len = 0;
 };
 
 struct RequestSpec {
@@ -52,12 +73,24 @@ struct RequestSpec {
   uint32_t xid = 0;
   uint32_t client_ip = 0;      // host order: requested (50) or ciaddr, per kind
   uint32_t server_id = 0;      // host order: option 54 where the kind has it
-  uint32_t circuit_id = 0;     // relayed: option 82 sub-option 1 is "perf-<circuit_id>"
+  uint32_t circuit_id = 0;     // relayed: option 82 sub-option 1 (v6: Interface-Id) is
+                               // "perf-<circuit_id>"
+  Ipv6Address address6{};      // kRequest6/kRenew6: the IA_NA's IA Address
+  Ipv6Address prefix6{};       // kRequest6/kRenew6: the IA_PD's IA Prefix ...
+  uint8_t prefix6_len = 0;     // ... and its length
 };
 
 // Writes the frame for `spec` to `out` (at least kMaxRequestFrame bytes) and
-// returns its length. IPv4 and UDP checksums are filled in.
+// returns its length, 0 when the spec is invalid (a v6 Request/Renew without a
+// server DUID, a DUID longer than kMaxDuidSize). IPv4 and UDP checksums are
+// filled in (UDP over IPv6: over the pseudo-header, never 0).
 size_t BuildRequest(const PathSpec& path, const RequestSpec& spec, uint8_t* out);
+
+// fe80::/64 + the modified EUI-64 of `mac` (RFC 4291 appendix A).
+Ipv6Address LinkLocalFromMac(const MacAddress& mac);
+
+// `base` + (n << shift), modulo 2^128 (shift < 128): client n's address or prefix.
+Ipv6Address Ipv6Offset(const Ipv6Address& base, uint64_t n, unsigned shift = 0);
 
 enum class ReplyType : uint8_t { kOffer = 2, kAck = 5, kNak = 6 };
 
@@ -76,8 +109,9 @@ struct ReplyInfo {
 // verified (the kernel and the server under test compute them).
 std::optional<ReplyInfo> ParseReply(const uint8_t* frame, size_t len);
 
-// Command-line text: "192.0.2.1" (to host order) and "02:00:5e:00:00:01".
+// Command-line text: "192.0.2.1" (to host order), "2001:db8::1" and "02:00:5e:00:00:01".
 bool ParseIpv4(std::string_view text, uint32_t* out);
+bool ParseIpv6(std::string_view text, Ipv6Address* out);
 bool ParseMac(std::string_view text, MacAddress* out);
 
 // An ARP request in `frame` asking for `ip` (host order): the sender's MAC and IP

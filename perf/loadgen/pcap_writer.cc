@@ -21,6 +21,9 @@ std::optional<PcapKind> ParsePcapKind(std::string_view name) {
   if (name == "init-reboot") return PcapKind::kInitReboot;
   if (name == "release") return PcapKind::kRelease;
   if (name == "mixed") return PcapKind::kMixed;
+  if (name == "solicit") return PcapKind::kSolicit;
+  if (name == "request6") return PcapKind::kRequest6;
+  if (name == "renew6") return PcapKind::kRenew6;
   return std::nullopt;
 }
 
@@ -32,14 +35,20 @@ std::string_view PcapKindName(PcapKind kind) {
     case PcapKind::kInitReboot: return "init-reboot";
     case PcapKind::kRelease: return "release";
     case PcapKind::kMixed: return "mixed";
+    case PcapKind::kSolicit: return "solicit";
+    case PcapKind::kRequest6: return "request6";
+    case PcapKind::kRenew6: return "renew6";
   }
   return "?";
 }
 
 bool PcapKindNeedsServer(PcapKind kind, bool relayed) {
+  if (PcapKindIsDhcp6(kind)) return kind != PcapKind::kSolicit;  // its DUID; always multicast
   if (relayed) return true;  // relayed frames go to the server's address
   return kind != PcapKind::kDiscover && kind != PcapKind::kInitReboot;
 }
+
+bool PcapKindIsDhcp6(PcapKind kind) { return kind >= PcapKind::kSolicit; }
 
 MacAddress PcapClientMac(uint8_t prefix, uint32_t i) {
   return {prefix, 0x50, static_cast<uint8_t>(i >> 24), static_cast<uint8_t>(i >> 16),
@@ -53,6 +62,9 @@ RequestKind PcapRequestKind(PcapKind kind, uint32_t i) {
     case PcapKind::kRenew: return RequestKind::kRequestRenewing;
     case PcapKind::kInitReboot: return RequestKind::kRequestInitReboot;
     case PcapKind::kRelease: return RequestKind::kRelease;
+    case PcapKind::kSolicit: return RequestKind::kSolicit;
+    case PcapKind::kRequest6: return RequestKind::kRequest6;
+    case PcapKind::kRenew6: return RequestKind::kRenew6;
     case PcapKind::kMixed: break;
   }
   const uint32_t r = i % 10;
@@ -71,6 +83,16 @@ std::vector<RequestSpec> PlanRequests(const PcapPlan& plan) {
     s.client_mac = PcapClientMac(plan.mac_prefix, i);
     s.xid = i + 1;
     s.circuit_id = i;
+    if (IsDhcp6(s.kind)) {
+      s.xid &= 0xffffff;
+      if (s.kind != RequestKind::kSolicit) {
+        s.address6 = Ipv6Offset(plan.address6_base, i);
+        s.prefix6 = Ipv6Offset(plan.prefix6_base, i, 128u - plan.prefix6_len);
+        s.prefix6_len = plan.prefix6_len;
+      }
+      out.push_back(s);
+      continue;
+    }
     if (s.kind != RequestKind::kDiscover) s.client_ip = plan.subnet_base + i;
     if (s.kind == RequestKind::kRequestSelecting || s.kind == RequestKind::kRelease ||
         s.kind == RequestKind::kRequestRenewing) {

@@ -1,6 +1,7 @@
 // fastlease-pcapgen's logic: which requests a generated capture holds (per kind,
 // per client) and the classic libpcap file format they are written in. No I/O
-// beyond the caller's buffer, no DPDK.
+// beyond the caller's buffer, no DPDK. DHCPv4 and DHCPv6 kinds share it: one
+// frame builder per family (frames.h BuildRequest), one plan, one writer.
 //
 //   PcapPlan plan{.kind = PcapKind::kDiscover, .clients = 1000, .path = path};
 //   std::vector<uint8_t> file = BuildPcap(plan);   // header + one record per client
@@ -16,6 +17,14 @@
 //   release      RELEASE of base + i, option 54 = server
 //   mixed        per ten clients: 4 DISCOVER, 3 REQUEST selecting, 2 renew,
 //                1 RELEASE (client i's kind is picked by i mod 10)
+// DHCPv6 kinds (client i's DUID is DUID-LL of its MAC, its xid i + 1 mod 2^24;
+// relayed when path.relayed, through path.relay6):
+//   solicit      Solicit, IA_NA and IA_PD empty
+//   request6     Request naming path.server_duid, IA_NA with address6_base + i,
+//                IA_PD with prefix6_base + (i << (128 - prefix6_len)) / prefix6_len
+//   renew6       Renew of the same address and prefix
+// The server grants a free in-pool hint, so a request6 replay against a store
+// whose pools hold those addresses binds exactly what renew6 later names.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +36,10 @@
 
 namespace fastlease::perf {
 
-enum class PcapKind : uint8_t { kDiscover, kRequest, kRenew, kInitReboot, kRelease, kMixed };
+enum class PcapKind : uint8_t {
+  kDiscover, kRequest, kRenew, kInitReboot, kRelease, kMixed,
+  kSolicit, kRequest6, kRenew6,
+};
 
 std::optional<PcapKind> ParsePcapKind(std::string_view name);
 std::string_view PcapKindName(PcapKind kind);
@@ -36,12 +48,19 @@ std::string_view PcapKindName(PcapKind kind);
 // unicast destination): such captures need PathSpec::server_ip.
 bool PcapKindNeedsServer(PcapKind kind, bool relayed);
 
+// True for the DHCPv6 kinds (solicit, request6, renew6).
+bool PcapKindIsDhcp6(PcapKind kind);
+
 struct PcapPlan {
   PcapKind kind = PcapKind::kDiscover;
   uint32_t clients = 1000;
   PathSpec path;                  // relayed/giaddr/vlan/server as for fastlease-perf
   uint32_t subnet_base = 0;       // host order: client i's address is subnet_base + i
   uint8_t mac_prefix = 0x02;
+  // DHCPv6 kinds: client i's address and delegated prefix (see above).
+  Ipv6Address address6_base{};
+  Ipv6Address prefix6_base{};
+  uint8_t prefix6_len = 64;
 };
 
 MacAddress PcapClientMac(uint8_t prefix, uint32_t i);

@@ -1,13 +1,16 @@
 // fastlease-pcapgen's logic: the classic pcap file format (global header and
 // record headers byte by byte) and the requests planned per kind, each frame
-// parsed back with the server's own DHCPv4 parser.
+// parsed back with the server's own DHCPv4 or DHCPv6 parser.
+#include <algorithm>
 #include <cstring>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "dataplane/dhcp4/message.h"
+#include "dataplane/dhcp6/message6.h"
 #include "perf/loadgen/frames.h"
 #include "perf/loadgen/pcap_writer.h"
 
@@ -126,9 +129,14 @@ TEST(PcapWriterTest, RecordHeaderThenFrame) {
 
 TEST(PcapWriterTest, KindNames) {
   for (PcapKind k : {PcapKind::kDiscover, PcapKind::kRequest, PcapKind::kRenew,
-                     PcapKind::kInitReboot, PcapKind::kRelease, PcapKind::kMixed}) {
+                     PcapKind::kInitReboot, PcapKind::kRelease, PcapKind::kMixed,
+                     PcapKind::kSolicit, PcapKind::kRequest6, PcapKind::kRenew6}) {
     EXPECT_EQ(ParsePcapKind(PcapKindName(k)), k);
+    EXPECT_EQ(PcapKindIsDhcp6(k), k >= PcapKind::kSolicit) << PcapKindName(k);
   }
+  EXPECT_EQ(PcapKindName(PcapKind::kRequest6), "request6");
+  EXPECT_FALSE(PcapKindNeedsServer(PcapKind::kSolicit, true));
+  EXPECT_TRUE(PcapKindNeedsServer(PcapKind::kRenew6, false));
   EXPECT_FALSE(ParsePcapKind("offer"));
   EXPECT_FALSE(PcapKindNeedsServer(PcapKind::kDiscover, false));
   EXPECT_TRUE(PcapKindNeedsServer(PcapKind::kDiscover, true));
@@ -267,6 +275,219 @@ TEST(PcapWriterTest, MixedIsRelayedInFixedProportions) {
       }
     }
   }
+}
+
+// --- DHCPv6 ---
+
+constexpr Ipv6Address kAllDhcp{0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 2};
+constexpr MacAddress kAllDhcpMac{0x33, 0x33, 0, 1, 0, 2};
+
+Ipv6Address V6(const char* text) {
+  Ipv6Address a{};
+  EXPECT_TRUE(ParseIpv6(text, &a)) << text;
+  return a;
+}
+
+// The one's-complement sum of the UDP datagram and its IPv6 pseudo-header,
+// computed here from RFC 8200 §8.1 (not frames.cc's code): 0xffff when it verifies.
+uint16_t Udp6Sum(const uint8_t* ip, const uint8_t* udp, size_t udp_len) {
+  uint32_t sum = 0;
+  auto add = [&sum](const uint8_t* p, size_t n) {
+    for (size_t i = 0; i < n; i += 2) sum += uint32_t{p[i]} << 8 | (i + 1 < n ? p[i + 1] : 0);
+  };
+  add(ip + 8, 32);  // source and destination
+  sum += static_cast<uint32_t>(udp_len);
+  sum += 17;
+  add(udp, udp_len);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(sum);
+}
+
+struct Parsed6 {
+  size_t l2 = 14;
+  uint16_t vlan = 0;
+  MacAddress dst_mac{}, src_mac{};
+  Ipv6Address src{}, dst{};
+  uint8_t hop_limit = 0;
+  uint16_t sport = 0, dport = 0;
+  dhcp6::Dhcp6Message msg;
+  dhcp6::ParseError error = dhcp6::ParseError::kNone;
+};
+
+// Checks the Ethernet/IPv6/UDP framing and the checksum, then parses the
+// payload with the server's parser.
+void ParseFrame6(std::span<const uint8_t> f, Parsed6& p) {
+  std::memcpy(p.dst_mac.data(), f.data(), 6);
+  std::memcpy(p.src_mac.data(), f.data() + 6, 6);
+  if (Get16(f.data() + 12) == 0x8100) {
+    p.vlan = Get16(f.data() + 14) & 0x0fff;
+    p.l2 = 18;
+  }
+  const uint8_t* ip = f.data() + p.l2;
+  ASSERT_EQ(Get16(ip - 2), 0x86dd);
+  EXPECT_EQ(ip[0] >> 4, 6);
+  EXPECT_EQ(ip[6], 17) << "next header UDP, no extension headers";
+  ASSERT_EQ(Get16(ip + 4) + 40 + p.l2, f.size()) << "payload length";
+  p.hop_limit = ip[7];
+  std::memcpy(p.src.data(), ip + 8, 16);
+  std::memcpy(p.dst.data(), ip + 24, 16);
+  const uint8_t* udp = ip + 40;
+  const size_t udp_len = Get16(udp + 4);
+  ASSERT_EQ(udp_len, Get16(ip + 4));
+  p.sport = Get16(udp);
+  p.dport = Get16(udp + 2);
+  EXPECT_NE(Get16(udp + 6), 0) << "the UDP checksum is mandatory over IPv6";
+  EXPECT_EQ(Udp6Sum(ip, udp, udp_len), 0xffff) << "UDP checksum";
+  p.error = dhcp6::Parse({udp + 8, udp_len - 8}, p.msg);
+}
+
+std::vector<uint8_t> DuidLl(const MacAddress& mac) {
+  return {0, 3, 0, 1, mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]};
+}
+
+std::vector<uint8_t> Bytes(std::span<const uint8_t> s) { return {s.begin(), s.end()}; }
+
+const std::vector<uint8_t> kServerDuid = {0, 3, 0, 1, 0x02, 0x70, 0x63, 0x61, 0x70, 0x00};
+
+PcapPlan Plan6(PcapKind kind, uint32_t clients) {
+  PcapPlan plan = DirectPlan(kind, clients);
+  std::copy(kServerDuid.begin(), kServerDuid.end(), plan.path.server_duid.begin());
+  plan.path.server_duid_len = static_cast<uint8_t>(kServerDuid.size());
+  plan.address6_base = V6("2001:db8:1::100:0");
+  plan.prefix6_base = V6("2001:db8:8000::");
+  plan.prefix6_len = 56;
+  return plan;
+}
+
+TEST(PcapWriterTest, LinkLocalIsModifiedEui64) {
+  EXPECT_EQ(LinkLocalFromMac({0x02, 0x50, 0, 0, 0x01, 0x02}), V6("fe80::50:ff:fe00:102"));
+  EXPECT_EQ(LinkLocalFromMac({0x00, 0x1b, 0x21, 0xaa, 0xbb, 0xcc}),
+            V6("fe80::21b:21ff:feaa:bbcc"));
+}
+
+TEST(PcapWriterTest, Ipv6OffsetCarriesAndShifts) {
+  EXPECT_EQ(Ipv6Offset(V6("2001:db8::ffff"), 1), V6("2001:db8::1:0"));
+  EXPECT_EQ(Ipv6Offset(V6("2001:db8::ffff:ffff:ffff:ffff"), 1), V6("2001:db8:0:1::"));
+  EXPECT_EQ(Ipv6Offset(V6("2001:db8:8000::"), 3, 64), V6("2001:db8:8000:3::"));
+  EXPECT_EQ(Ipv6Offset(V6("2001:db8:8000::"), 0x1234, 128 - 56), V6("2001:db8:8012:3400::"));
+  EXPECT_EQ(Ipv6Offset(V6("2001:db8::"), 5, 127), V6("a001:db8::"));  // 5 << 127 is 1 << 127
+  EXPECT_EQ(Ipv6Offset(V6("::1"), 0xffffffff, 0), V6("::1:0:0"));
+}
+
+TEST(PcapWriterTest, SolicitStormParsesWithTheServersParser) {
+  const std::vector<uint8_t> file = BuildPcap(Plan6(PcapKind::kSolicit, 300));
+  const auto records = Records(file);
+  ASSERT_EQ(records.size(), 300u);
+  for (uint32_t i = 0; i < records.size(); ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_LE(records[i].incl, kMaxRequestFrame);
+    Parsed6 p;
+    ParseFrame6(records[i].frame, p);
+    ASSERT_EQ(p.error, dhcp6::ParseError::kNone) << dhcp6::ParseErrorName(p.error);
+    const MacAddress mac = PcapClientMac(0x02, i);
+    EXPECT_EQ(p.dst_mac, kAllDhcpMac);
+    EXPECT_EQ(p.src_mac, mac);
+    EXPECT_EQ(p.src, LinkLocalFromMac(mac));
+    EXPECT_EQ(p.dst, kAllDhcp);
+    EXPECT_EQ(p.hop_limit, 1);
+    EXPECT_EQ(p.sport, 546);
+    EXPECT_EQ(p.dport, 547);
+    EXPECT_EQ(p.msg.relay_depth(), 0u);
+    EXPECT_EQ(p.msg.type(), dhcp6::MessageType::kSolicit);
+    EXPECT_EQ(p.msg.xid(), i + 1);
+    EXPECT_EQ(Bytes(p.msg.ClientId()), DuidLl(mac));
+    EXPECT_FALSE(p.msg.Has(dhcp6::opt::kServerId));
+    EXPECT_TRUE(p.msg.Has(dhcp6::opt::kElapsedTime));
+    EXPECT_TRUE(p.msg.Requests(dhcp6::opt::kDnsServers));
+    ASSERT_EQ(p.msg.ias().size(), 2u);
+    EXPECT_EQ(p.msg.ias()[0].type, dhcp6::IaType::kNa);
+    EXPECT_EQ(p.msg.ias()[0].iaid, 1u);
+    EXPECT_EQ(p.msg.ias()[0].entry_count, 0);
+    EXPECT_EQ(p.msg.ias()[1].type, dhcp6::IaType::kPd);
+    EXPECT_EQ(p.msg.ias()[1].iaid, 2u);
+    EXPECT_EQ(p.msg.ias()[1].entry_count, 0);
+  }
+}
+
+TEST(PcapWriterTest, Request6AndRenew6NameTheServerAndTheClientsLeases) {
+  for (PcapKind kind : {PcapKind::kRequest6, PcapKind::kRenew6}) {
+    const std::vector<uint8_t> file = BuildPcap(Plan6(kind, 20));
+    const auto records = Records(file);
+    ASSERT_EQ(records.size(), 20u);
+    for (uint32_t i = 0; i < records.size(); ++i) {
+      SCOPED_TRACE(testing::Message() << PcapKindName(kind) << " client " << i);
+      Parsed6 p;
+      ParseFrame6(records[i].frame, p);
+      ASSERT_EQ(p.error, dhcp6::ParseError::kNone) << dhcp6::ParseErrorName(p.error);
+      EXPECT_EQ(p.msg.type(), kind == PcapKind::kRequest6 ? dhcp6::MessageType::kRequest
+                                                          : dhcp6::MessageType::kRenew);
+      EXPECT_EQ(Bytes(p.msg.ClientId()), DuidLl(PcapClientMac(0x02, i)));
+      EXPECT_EQ(Bytes(p.msg.ServerId()), kServerDuid);
+      ASSERT_EQ(p.msg.ias().size(), 2u);
+      const dhcp6::Ia& na = p.msg.ias()[0];
+      const dhcp6::Ia& pd = p.msg.ias()[1];
+      ASSERT_EQ(na.entry_count, 1);
+      EXPECT_EQ(na.entries[0].address, Ipv6Offset(V6("2001:db8:1::100:0"), i));
+      EXPECT_EQ(na.entries[0].prefix_len, 128);
+      ASSERT_EQ(pd.entry_count, 1);
+      EXPECT_EQ(pd.entries[0].address, Ipv6Offset(V6("2001:db8:8000::"), i, 128 - 56));
+      EXPECT_EQ(pd.entries[0].prefix_len, 56);
+    }
+  }
+  // Without the server's DUID there is no Request to build.
+  PcapPlan plan = Plan6(PcapKind::kRenew6, 3);
+  plan.path.server_duid_len = 0;
+  const auto specs = PlanRequests(plan);
+  uint8_t buf[kMaxRequestFrame];
+  EXPECT_EQ(BuildRequest(plan.path, specs[0], buf), 0u);
+}
+
+TEST(PcapWriterTest, RelayedSolicitIsARelayForwWithInterfaceId) {
+  PcapPlan plan = Plan6(PcapKind::kSolicit, 1200);
+  plan.path.relayed = true;
+  plan.path.relay6 = V6("2001:db8:2::1");
+  plan.path.vlan = 7;
+  plan.path.server_duid_len = kMaxDuidSize;  // the longest DUID still fits a request6
+  const std::vector<uint8_t> file = BuildPcap(plan);
+  const auto records = Records(file);
+  ASSERT_EQ(records.size(), 1200u);
+  for (uint32_t i = 0; i < records.size(); i += 37) {
+    SCOPED_TRACE(i);
+    Parsed6 p;
+    ParseFrame6(records[i].frame, p);
+    ASSERT_EQ(p.error, dhcp6::ParseError::kNone) << dhcp6::ParseErrorName(p.error);
+    const MacAddress mac = PcapClientMac(0x02, i);
+    EXPECT_EQ(p.vlan, 7);
+    EXPECT_EQ(p.src_mac, kRelayMac);
+    EXPECT_EQ(p.dst_mac, kAllDhcpMac);
+    EXPECT_EQ(p.src, V6("2001:db8:2::1"));
+    EXPECT_EQ(p.dst, kAllDhcp);
+    EXPECT_EQ(p.hop_limit, 32);
+    EXPECT_EQ(p.sport, 547);
+    EXPECT_EQ(p.dport, 547);
+    ASSERT_EQ(p.msg.relay_depth(), 1u);
+    const dhcp6::RelayInfo& r = p.msg.relay(0);
+    EXPECT_EQ(r.hop_count, 0);
+    EXPECT_EQ(r.link_address, V6("2001:db8:2::1"));
+    EXPECT_EQ(r.peer_address, LinkLocalFromMac(mac));
+    EXPECT_EQ(std::string(r.interface_id.begin(), r.interface_id.end()),
+              "perf-" + std::to_string(i));
+    EXPECT_EQ(p.msg.type(), dhcp6::MessageType::kSolicit);
+    EXPECT_EQ(Bytes(p.msg.ClientId()), DuidLl(mac));
+    EXPECT_EQ(p.msg.ias().size(), 2u);
+  }
+  // A relayed Renew with a 130-byte server DUID fits kMaxRequestFrame and parses.
+  plan.kind = PcapKind::kRenew6;
+  const auto specs = PlanRequests(plan);
+  uint8_t buf[kMaxRequestFrame];
+  const size_t len = BuildRequest(plan.path, specs[1000], buf);
+  ASSERT_GT(len, 0u);
+  EXPECT_LE(len, kMaxRequestFrame);
+  Parsed6 p;
+  ParseFrame6({buf, len}, p);
+  ASSERT_EQ(p.error, dhcp6::ParseError::kNone) << dhcp6::ParseErrorName(p.error);
+  EXPECT_EQ(p.msg.ServerId().size(), kMaxDuidSize);
+  EXPECT_EQ(p.msg.type(), dhcp6::MessageType::kRenew);
 }
 
 }  // namespace
