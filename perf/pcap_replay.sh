@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# perf/pcap_replay.sh: replays a pcap of DHCPv4 requests (made by
+# perf/pcap_replay.sh: replays a pcap of DHCPv4 or DHCPv6 requests (made by
 # fastlease-pcapgen, or a user's own capture) through fastlease-dataplane on a
 # DPDK net_pcap port with infinite_rx=1 (the file is sent again and again as
 # fast as the dataplane takes it; replies go to tx_pcap=/dev/null) and reports
-# replies/s (OFFERs + ACKs + NAKs sent per second) and received/s.
+# replies/s (v4: OFFERs + ACKs + NAKs sent per second; v6: Advertises + Replies)
+# and received/s.
 #
 #   build/perf/fastlease-pcapgen --kind discover --clients 10000 --out /tmp/d.pcap
 #   sudo perf/pcap_replay.sh --seconds 10 /tmp/d.pcap
@@ -15,15 +16,32 @@
 #   # a capture of your own network: its subnet, and the server's address on it
 #   sudo perf/pcap_replay.sh --subnet 192.168.0.0/24 --address 192.168.0.1/24 \
 #       --pool "192.168.0.10 - 192.168.0.250" mine.pcap
+#   # DHCPv6: a Solicit storm, a relayed one, a Request then Renew storm
+#   build/perf/fastlease-pcapgen --kind solicit --clients 10000 --out /tmp/sol.pcap
+#   sudo perf/pcap_replay.sh --family 6 /tmp/sol.pcap
+#   build/perf/fastlease-pcapgen --kind solicit --relay6 2001:db8:2::1 --out /tmp/rsol.pcap
+#   sudo perf/pcap_replay.sh --family 6 --relay 2001:db8:2::1 /tmp/rsol.pcap
+#   build/perf/fastlease-pcapgen --kind request6 --clients 10000 --out /tmp/req6.pcap
+#   build/perf/fastlease-pcapgen --kind renew6 --clients 10000 --out /tmp/renew6.pcap
+#   sudo perf/pcap_replay.sh --family 6 --prepopulate /tmp/req6.pcap /tmp/renew6.pcap
 #
 # Options:
+#   --family 4|6         DHCPv4 (Dhcp4 config) or DHCPv6 (Dhcp6 config) (default 4)
 #   --seconds S          measured interval (default 5), after a 1 s warm-up
-#   --subnet CIDR        the subnet served (default 10.0.0.0/16, fastlease-pcapgen's)
-#   --pool RANGE         its pool (default "10.0.1.0 - 10.0.255.254")
+#   --subnet CIDR        the subnet served (default 10.0.0.0/16, fastlease-pcapgen's;
+#                        v6: 2001:db8:1::/64)
+#   --pool RANGE         its pool (default "10.0.1.0 - 10.0.255.254"; v6:
+#                        "2001:db8:1::100:0/104", 2^24 addresses from pcapgen's
+#                        --address6-base)
+#   --pd-pool P/LEN      v6: the prefix delegation pool (default 2001:db8:8000::/40)
+#   --delegated-len N    v6: length of the prefixes it delegates (default 64, pcapgen's
+#                        --prefix6-len: 2^24 prefixes from its --prefix6-base)
 #   --address A/LEN      the port's (the server's) address (default 10.0.0.1/16;
-#                        it is option 54 and the unicast destination of the pcap)
+#                        it is option 54 and the unicast destination of the pcap;
+#                        v6: the port's address6, default 2001:db8:1::1/64)
 #   --relay GIADDR       relay address(es, comma separated) selecting the subnet,
-#                        for relayed pcaps whose giaddr is outside it
+#                        for relayed pcaps whose giaddr is outside it (v6: the
+#                        Relay-Forw link-address, pcapgen's --relay6)
 #   --durability D       none | wal | fsync (default none)
 #   --authoritative      NAK requests for unknown addresses
 #   --prepopulate PCAP   first replay PCAP for --prepopulate-seconds (default 2),
@@ -35,6 +53,9 @@
 # The dataplane's port has net_pcap's fixed MAC 02:70:63:61:70:00, which is
 # fastlease-pcapgen's default --server-mac; unicast frames to another MAC are
 # dropped (wrong_dst_mac), so a user's capture of unicast traffic needs it.
+# With --family 6 the server's DUID is pinned to DUID-LL 00030001027063617000
+# (Dhcp6 server-id, not persisted), fastlease-pcapgen's default --server-duid,
+# so its request6/renew6 pcaps name this server.
 # Output: the command lines used, then "replies/s: …" and "received/s: …", and
 # a last line "result: {json}" for scripts. Must run as root (DPDK). Exit 0 on
 # success, 1 when the dataplane failed, 2 on usage errors.
@@ -42,10 +63,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
+family=4
 seconds=5
-subnet=10.0.0.0/16
-pool="10.0.1.0 - 10.0.255.254"
-address=10.0.0.1/16
+subnet=""
+pool=""
+address=""
+pd_pool=2001:db8:8000::/40
+delegated_len=64
 relay=""
 durability=none
 authoritative=false
@@ -59,7 +83,10 @@ pcap=""
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
+    --family) family=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
+    --pd-pool) pd_pool=$2; shift 2 ;;
+    --delegated-len) delegated_len=$2; shift 2 ;;
     --subnet) subnet=$2; shift 2 ;;
     --pool) pool=$2; shift 2 ;;
     --address) address=$2; shift 2 ;;
@@ -77,6 +104,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$pcap" ] || { echo "pcap_replay.sh: no pcap given" >&2; usage; }
+case "$family" in
+  4) : "${subnet:=10.0.0.0/16}" "${pool:=10.0.1.0 - 10.0.255.254}" "${address:=10.0.0.1/16}" ;;
+  6) : "${subnet:=2001:db8:1::/64}" "${pool:=2001:db8:1::100:0/104}" "${address:=2001:db8:1::1/64}" ;;
+  *) echo "pcap_replay.sh: --family 4|6" >&2; exit 2 ;;
+esac
 for f in "$pcap" ${prepopulate:+"$prepopulate"}; do
   [ -r "$f" ] || { echo "pcap_replay.sh: cannot read $f" >&2; exit 2; }
 done
@@ -102,10 +134,11 @@ trap 'exit 130' INT TERM
 # write_config PCAP CONFIG: the config for serving PCAP. net_pcap's infinite_rx
 # holds the whole file in mbufs of the port's pool, so the pool is sized for it.
 write_config() {
-  python3 - "$1" "$2" "$subnet" "$pool" "$address" "$relay" "$durability" "$authoritative" \
-      "$workers" <<'PY'
+  python3 - "$1" "$2" "$family" "$subnet" "$pool" "$address" "$relay" "$durability" \
+      "$authoritative" "$workers" "$pd_pool" "$delegated_len" <<'PY'
 import json, struct, sys
-pcap, out, subnet, pool, address, relay, durability, authoritative, workers = sys.argv[1:]
+(pcap, out, family, subnet, pool, address, relay, durability, authoritative, workers, pd_pool,
+ delegated_len) = sys.argv[1:]
 data = open(pcap, "rb").read()
 frames, off = 0, 24
 little = data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1")
@@ -121,22 +154,40 @@ mem_mb = 256 + (size * 2560) // (1 << 20)
 sub = {"id": 1, "subnet": subnet, "pools": [{"pool": pool}]}
 if relay:
     sub["relay"] = {"ip-addresses": [a.strip() for a in relay.split(",") if a.strip()]}
-cfg = {
-    "Dhcp4": {
+port = {"device": "net_pcap0,rx_pcap=%s,tx_pcap=/dev/null,infinite_rx=1" % pcap}
+lease_db = {"type": "rocksdb", "name": "leases.rocksdb", "durability": durability}
+cfg = {}
+if family == "4":
+    cfg["Dhcp4"] = {
         "valid-lifetime": 86400, "renew-timer": 43200, "rebind-timer": 75600,
         "authoritative": authoritative == "true",
-        "lease-database": {"type": "rocksdb", "name": "leases.rocksdb", "durability": durability},
+        "lease-database": lease_db,
         "subnet4": [sub],
-    },
-    "Dataplane": {
-        "eal-args": ["--no-huge", "--no-pci", "--no-shconf", "-m", str(mem_mb),
-                     "-l", "0-%d" % int(workers)],
-        "ports": [{"device": "net_pcap0,rx_pcap=%s,tx_pcap=/dev/null,infinite_rx=1" % pcap,
-                   "address": address}],
-        "workers": int(workers),
-        "mempool-size": size,
-        "idle-sleep-us": 50,
-    },
+    }
+    port["address"] = address
+else:
+    prefix, prefix_len = pd_pool.split("/")
+    sub["pd-pools"] = [{"prefix": prefix, "prefix-len": int(prefix_len),
+                        "delegated-len": int(delegated_len)}]
+    sub["option-data"] = [{"name": "dns-servers", "data": address.split("/")[0]}]
+    cfg["Dhcp6"] = {
+        "preferred-lifetime": 43200, "valid-lifetime": 86400,
+        "renew-timer": 21600, "rebind-timer": 34560,
+        # The DUID fastlease-pcapgen's request6/renew6 name by default: DUID-LL
+        # of net_pcap's MAC, not read from or written to the state directory.
+        "server-id": {"type": "LL", "identifier": "027063617000", "persist": False},
+        "lease-database": lease_db,
+        "subnet6": [sub],
+    }
+    port["address"] = "10.0.0.1/16"  # required of every port; no Dhcp4 section uses it
+    port["address6"] = address
+cfg["Dataplane"] = {
+    "eal-args": ["--no-huge", "--no-pci", "--no-shconf", "-m", str(mem_mb),
+                 "-l", "0-%d" % int(workers)],
+    "ports": [port],
+    "workers": int(workers),
+    "mempool-size": size,
+    "idle-sleep-us": 50,
 }
 open(out, "w").write(json.dumps(cfg, indent=2) + "\n")
 print("%s: %d frames, mempool %d mbufs, -m %d" % (pcap, frames, size, mem_mb))
@@ -207,11 +258,15 @@ if [ -n "$prepopulate" ]; then
   echo "+ sleep $prepop_seconds  # prepopulating the store from $prepopulate"
   sleep "$prepop_seconds"
   snapshot "$tmp/prepop-stats.json"
-  python3 - "$tmp/prepop-stats.json" <<'PY'
+  python3 - "$tmp/prepop-stats.json" "$family" <<'PY'
 import json, sys
 t = json.load(open(sys.argv[1]))["totals"]
-print("prepopulate: %d received, %d acks, %d naks" % (
-    t.get("dhcp_received", 0), t.get("pkt4-ack-sent", 0), t.get("pkt4-nak-sent", 0)))
+if sys.argv[2] == "4":
+    print("prepopulate: %d received, %d acks, %d naks" % (
+        t.get("dhcp_received", 0), t.get("pkt4-ack-sent", 0), t.get("pkt4-nak-sent", 0)))
+else:
+    print("prepopulate: %d received, %d replies" % (
+        t.get("dhcp_received", 0), t.get("pkt6-reply-sent", 0)))
 PY
   stop
 fi
@@ -224,20 +279,28 @@ echo "+ sleep $seconds  # measured"
 sleep "$seconds"
 snapshot "$tmp/stats-b.json"
 stop
-python3 - "$tmp/stats-a.json" "$tmp/stats-b.json" "$pcap" <<'PY'
+python3 - "$tmp/stats-a.json" "$tmp/stats-b.json" "$pcap" "$family" <<'PY'
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 dt = b["uptime_seconds"] - a["uptime_seconds"]
 def rate(name):
     return (b["totals"].get(name, 0) - a["totals"].get(name, 0)) / dt if dt > 0 else 0.0
-offers, acks, naks = rate("pkt4-offer-sent"), rate("pkt4-ack-sent"), rate("pkt4-nak-sent")
 received = rate("dhcp_received")
-result = {"pcap": sys.argv[3], "seconds": round(dt, 3), "replies_per_s": round(offers + acks + naks, 1),
-          "received_per_s": round(received, 1), "offers_per_s": round(offers, 1),
-          "acks_per_s": round(acks, 1), "naks_per_s": round(naks, 1),
+result = {"pcap": sys.argv[3], "family": int(sys.argv[4]), "seconds": round(dt, 3),
+          "received_per_s": round(received, 1),
           "totals": {k: v for k, v in b["totals"].items() if v}}
-print("replies/s: %.1f (offers %.1f, acks %.1f, naks %.1f) over %.2f s" % (
-    offers + acks + naks, offers, acks, naks, dt))
+if sys.argv[4] == "4":
+    offers, acks, naks = rate("pkt4-offer-sent"), rate("pkt4-ack-sent"), rate("pkt4-nak-sent")
+    result.update(replies_per_s=round(offers + acks + naks, 1), offers_per_s=round(offers, 1),
+                  acks_per_s=round(acks, 1), naks_per_s=round(naks, 1))
+    print("replies/s: %.1f (offers %.1f, acks %.1f, naks %.1f) over %.2f s" % (
+        offers + acks + naks, offers, acks, naks, dt))
+else:
+    advertises, replies = rate("pkt6-advertise-sent"), rate("pkt6-reply-sent")
+    result.update(replies_per_s=round(advertises + replies, 1),
+                  advertises_per_s=round(advertises, 1), reply_msgs_per_s=round(replies, 1))
+    print("replies/s: %.1f (advertises %.1f, replies %.1f) over %.2f s" % (
+        advertises + replies, advertises, replies, dt))
 print("received/s: %.1f" % received)
 print("result: " + json.dumps(result, sort_keys=True))
 PY
