@@ -1,6 +1,7 @@
 """fastlease-pcapgen and perf/pcap_replay.sh: generated captures (a DISCOVER
-storm, a relayed mix) and a real client's capture replayed through the dataplane
-on net_pcap with infinite_rx; the script reports replies/s."""
+storm, a relayed mix; a DHCPv6 Solicit storm, direct and relayed, and a Renew
+storm against a pre-populated store) and a real client's capture replayed through
+the dataplane on net_pcap with infinite_rx; the script reports replies/s."""
 import json
 import os
 import pathlib
@@ -21,7 +22,7 @@ def pcapgen(*args):
     return out.stdout
 
 
-def replay(pcap, *args, seconds=2):
+def replay(pcap, *args, seconds=2, family=4):
     proc = subprocess.run(["bash", str(REPLAY), "--seconds", str(seconds), *map(str, args), str(pcap)],
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -31,12 +32,24 @@ def replay(pcap, *args, seconds=2):
     assert cmds, proc.stdout
     workdir = next(l.split(": ", 1)[1] for l in lines if l.startswith("workdir: "))
     assert not pathlib.Path(workdir).exists()
-    assert re.search(r"^replies/s: [0-9.]+ \(offers [0-9.]+, acks [0-9.]+, naks [0-9.]+\)",
-                     proc.stdout, re.M), proc.stdout
+    breakdown = (r"\(offers [0-9.]+, acks [0-9.]+, naks [0-9.]+\)" if family == 4
+                 else r"\(advertises [0-9.]+, replies [0-9.]+\)")
+    assert re.search(r"^replies/s: [0-9.]+ " + breakdown, proc.stdout, re.M), proc.stdout
     assert re.search(r"^received/s: [0-9.]+$", proc.stdout, re.M), proc.stdout
     result = json.loads(next(l for l in lines if l.startswith("result: "))[len("result: "):])
     assert result["seconds"] > 0
+    assert result["family"] == family
     return result, proc.stdout
+
+
+def assert_no_drops(result):
+    """Every frame passed the wire stage and the server's parser, and was answered."""
+    totals = result["totals"]
+    dropped = {k: v for k, v in totals.items()
+               if k.startswith(("wire_", "dhcp6_parse_", "dhcp6_drop_", "drop_"))
+               and k != "dhcp6_parse_ok"}
+    assert not dropped, dropped
+    assert totals["dhcp6_parse_ok"] == totals["rx_packets"], totals
 
 
 def frame_count(path):
@@ -81,3 +94,43 @@ def test_real_capture_replay():
                          "--address", "192.168.0.1/24", "--pool", "192.168.0.10 - 192.168.0.50")
     assert result["offers_per_s"] > 0 and result["acks_per_s"] > 0, result
     assert "charrua-dhcp2.pcap: 4 frames" in out
+
+
+def test_dhcp6_solicit_storm_replay(tmp_path):
+    pcap = tmp_path / "solicit.pcap"
+    assert "200 solicit frames (direct)" in pcapgen("--kind", "solicit", "--clients", 200,
+                                                   "--out", pcap)
+    assert frame_count(pcap) == 200
+    result, _ = replay(pcap, "--family", 6, family=6)
+    assert result["replies_per_s"] > 0, result
+    assert result["advertises_per_s"] > 0, result
+    assert result["received_per_s"] >= result["replies_per_s"]
+    assert result["totals"]["pkt6-solicit-received"] > 0, result
+    assert_no_drops(result)
+
+
+def test_dhcp6_relayed_solicit_replay(tmp_path):
+    # The relay's link-address is outside the served subnet: --relay selects it.
+    pcap = tmp_path / "relayed.pcap"
+    assert "150 solicit frames (relayed, vlan 7)" in pcapgen(
+        "--kind", "solicit", "--relay6", "2001:db8:2::1", "--vlan", 7, "--clients", 150,
+        "--out", pcap)
+    result, _ = replay(pcap, "--family", 6, "--relay", "2001:db8:2::1", family=6)
+    assert result["advertises_per_s"] > 0, result
+    assert result["totals"]["pkt6-solicit-received"] > 0, result
+    assert_no_drops(result)
+
+
+def test_dhcp6_renew_storm_against_prepopulated_store(tmp_path):
+    # request6 names the server's pinned DUID and asks for base + i; the store then
+    # holds an address and a prefix per client, which renew6 names.
+    req, ren = tmp_path / "request6.pcap", tmp_path / "renew6.pcap"
+    pcapgen("--kind", "request6", "--clients", 100, "--out", req)
+    pcapgen("--kind", "renew6", "--clients", 100, "--out", ren)
+    result, out = replay(ren, "--family", 6, "--prepopulate", req, family=6)
+    assert re.search(r"^prepopulate: [0-9]+ received, [1-9][0-9]* replies$", out, re.M), out
+    assert "200 DHCPv6 records, 200 bound" in out, out
+    assert result["reply_msgs_per_s"] > 0 and result["advertises_per_s"] == 0, result
+    assert result["totals"]["pkt6-renew-received"] > 0, result
+    assert "dhcp6_drop_other_server" not in result["totals"], result
+    assert "dhcp6_drop_no_server_id" not in result["totals"], result
