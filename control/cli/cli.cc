@@ -1,5 +1,6 @@
 #include "control/cli/cli.h"
 
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -24,6 +25,23 @@ std::string Dump(const json& j) {
 }
 
 int Code(ExitCode code) { return static_cast<int>(code); }
+
+// "IPv4", "IPv6", as in the server's "N IPv4 lease(s) found.".
+std::string_view FamilyLabel(IpFamily family) { return family == IpFamily::kV4 ? "IPv4" : "IPv6"; }
+
+// A lease's address as bytes in network order, so that later addresses compare
+// greater; nullopt when the lease has no address of `family`.
+std::optional<std::array<uint8_t, 16>> AddressKey(IpFamily family, const nlohmann::json& lease) {
+  if (!lease.is_object() || !lease.contains("ip-address") || !lease["ip-address"].is_string()) {
+    return std::nullopt;
+  }
+  const std::string text = lease["ip-address"].get<std::string>();
+  if (family == IpFamily::kV6) return ParseIpv6(text);
+  std::optional<uint32_t> v4 = ParseIpv4(text);
+  if (!v4) return std::nullopt;
+  return std::array<uint8_t, 16>{static_cast<uint8_t>(*v4 >> 24), static_cast<uint8_t>(*v4 >> 16),
+                                 static_cast<uint8_t>(*v4 >> 8), static_cast<uint8_t>(*v4)};
+}
 
 class Session {
  public:
@@ -112,12 +130,13 @@ class Session {
           out_ << answer.text << "\n";
           return absl::OkStatus();
         }
-        absl::StatusOr<std::string> table = RenderLeases(leases);
+        absl::StatusOr<std::string> table = RenderLeases(leases, plan.family);
         if (!table.ok()) return table.status();
         out_ << *table;
         if (plan.output == Output::kLeasePage && leases.size() >= plan.page_size &&
             leases.back().is_object() && leases.back().value("ip-address", json()).is_string()) {
-          err_ << fmt::format("next page: fastlease lease4-get-page --from {} --limit {}\n",
+          err_ << fmt::format("next page: fastlease {} --from {} --limit {}\n",
+                              plan.requests.front()["command"].get<std::string>(),
                               leases.back()["ip-address"].get<std::string>(), plan.page_size);
         }
         return absl::OkStatus();
@@ -225,11 +244,14 @@ class Session {
     return Code(code);
   }
 
-  // lease4-get-page from "start", then from the last address of each page.
+  // lease4-get-page (lease6-get-page) from "start", then from the last address
+  // of each page.
   int ExecutePaged(const Plan& plan) {
     json all = json::array();
     json request = plan.requests.front();
-    std::optional<uint32_t> previous;
+    const std::string command = request["command"].get<std::string>();
+    const std::string_view label = FamilyLabel(plan.family);
+    std::optional<std::array<uint8_t, 16>> previous;
     std::string empty_text;
     while (true) {
       absl::StatusOr<Answer> answer = Send(request);
@@ -244,7 +266,8 @@ class Session {
       }
       const json& args = answer->arguments;
       if (!args.is_object() || !args.contains("leases") || !args["leases"].is_array()) {
-        return Fail(absl::DataLossError("malformed answer: lease4-get-page returned no 'leases' list"));
+        return Fail(absl::DataLossError(
+            fmt::format("malformed answer: {} returned no 'leases' list", command)));
       }
       const json& page = args["leases"];
       for (const json& lease : page) {
@@ -255,13 +278,10 @@ class Session {
       if (page.size() < asked || page.empty()) break;
       if (plan.max_leases != 0 && all.size() >= plan.max_leases) break;
       const json& last = page.back();
-      std::optional<uint32_t> last_address;
-      if (last.is_object() && last.contains("ip-address") && last["ip-address"].is_string()) {
-        last_address = ParseIpv4(last["ip-address"].get<std::string>());
-      }
+      std::optional<std::array<uint8_t, 16>> last_address = AddressKey(plan.family, last);
       if (!last_address || (previous && *last_address <= *previous)) {
-        return Fail(absl::DataLossError(
-            "malformed answer: lease4-get-page did not advance past the previous page"));
+        return Fail(absl::DataLossError(fmt::format(
+            "malformed answer: {} did not advance past the previous page", command)));
       }
       previous = last_address;
       request["arguments"]["from"] = last["ip-address"];
@@ -271,7 +291,8 @@ class Session {
       }
     }
     if (all.empty()) {
-      const std::string text = empty_text.empty() ? "0 IPv4 lease(s) found." : empty_text;
+      const std::string text =
+          empty_text.empty() ? fmt::format("0 {} lease(s) found.", label) : empty_text;
       if (json_) {
         out_ << Dump(json{{"result", kResultEmpty}, {"text", text}}) << "\n";
       } else {
@@ -281,12 +302,12 @@ class Session {
     }
     if (json_) {
       json answer = {{"result", kResultSuccess},
-                     {"text", fmt::format("{} IPv4 lease(s) found.", all.size())},
+                     {"text", fmt::format("{} {} lease(s) found.", all.size(), label)},
                      {"arguments", {{"leases", all}, {"count", all.size()}}}};
       out_ << Dump(answer) << "\n";
       return Code(ExitCode::kOk);
     }
-    absl::StatusOr<std::string> table = RenderLeases(all);
+    absl::StatusOr<std::string> table = RenderLeases(all, plan.family);
     if (!table.ok()) return Fail(table.status());
     out_ << *table;
     return Code(ExitCode::kOk);

@@ -74,7 +74,7 @@ absl::StatusOr<Invocation> ParseCommandLine(std::span<const std::string> args) {
       if (word == "-h") {
         name = "--help";
       } else if (word.rfind("--", 0) != 0) {
-        return UsageError(inv.command, fmt::format("unknown flag '{}'", word));
+        // A one-letter flag (-6): looked up as it is; it takes no value.
       } else if (size_t eq = word.find('='); eq != std::string::npos) {
         name = word.substr(0, eq);
         inline_value = word.substr(eq + 1);

@@ -7,9 +7,10 @@
 //
 // Global flags may appear anywhere; a command's flags after the command.
 // Flags take their value as the next word or after '=' (--subnet-id=1);
-// "--" ends the flags. Only syntax and arity are checked here; values are
-// checked when the request is built (request.h). Errors are kInvalidArgument
-// with a message ending in a line that names the help to read. Pure.
+// one-letter flags (-h, -6) take none; "--" ends the flags. Only syntax and
+// arity are checked here; values are checked when the request is built
+// (request.h). Errors are kInvalidArgument with a message ending in a line
+// that names the help to read. Pure.
 #pragma once
 
 #include <optional>

@@ -12,15 +12,57 @@ constexpr FlagSpec kClientIdFlag{"--client-id", "ID",
 constexpr FlagSpec kSubnetIdSelectFlag{"--subnet-id", "N",
                                        "subnet to look in (Kea's subnet4[].id); needed with "
                                        "--hw-address or --client-id"};
+constexpr FlagSpec kDuidFlag{"--duid", "DUID",
+                             "select by client DUID, hex bytes (with --iaid and --subnet-id)"};
+constexpr FlagSpec kIaidFlag{"--iaid", "N", "the client's IA (IAID, 0..4294967295); needed with --duid"};
+constexpr FlagSpec kSubnetId6SelectFlag{"--subnet-id", "N",
+                                        "subnet to look in (Kea's subnet6[].id); needed with --duid"};
+constexpr FlagSpec kTypeFlag{"--type", "TYPE",
+                             "IA_NA (an address, the default) or IA_PD (a delegated prefix)",
+                             false, "IA_NA IA_PD"};
+constexpr FlagSpec kSubnetListFlag{"--subnet-id", "N", "only leases of this subnet (repeatable)",
+                                   true};
+constexpr FlagSpec kListLimitFlag{"--limit", "N", "show at most N leases (pages of at most 1000)"};
+constexpr FlagSpec kWipeSubnetFlag{"--subnet-id", "N", "only this subnet; 0 means all"};
+constexpr FlagSpec kPageLimitFlag{"--limit", "N", "page size (default 1000)"};
+// The statistics commands: kea-dhcp4's statistics, or with these kea-dhcp6's.
+constexpr FlagSpec kServiceFlag{"--service", "SERVICE",
+                                "dhcp4 (the default) or dhcp6: whose statistics, sent as Kea's "
+                                "Control Agent \"service\"",
+                                false, "dhcp4 dhcp6"};
+constexpr FlagSpec kDhcp6Flag{"-6", "", "the DHCPv6 statistics: same as --service dhcp6"};
 
-std::vector<FlagSpec> LeaseWriteFlags() {
-  return {
-      {"--subnet-id", "N", "subnet of the lease (default: the subnet whose prefix holds IP)"},
-      {"--valid-lft", "SECONDS", "valid lifetime (default: the subnet's valid-lifetime)"},
-      {"--client-id", "ID", "client identifier, hex bytes such as 01:52:54:00:12:34:56"},
-      {"--hostname", "NAME", "host name (accepted as Kea does; not stored yet: leases carry no host name)"},
-      {"--expire", "EPOCH", "expiry time in seconds since 1970 (default: now + valid-lft)"},
-  };
+std::vector<FlagSpec> ServiceFlags() { return {kServiceFlag, kDhcp6Flag}; }
+
+// lease4-add/-update, lease6-add/-update. DHCPv6 adds the IA's type and prefix
+// length, the preferred lifetime and (update) --force-create.
+std::vector<FlagSpec> LeaseWriteFlags(IpFamily family, bool update) {
+  const bool v6 = family == IpFamily::kV6;
+  std::vector<FlagSpec> flags;
+  if (v6) {
+    flags.push_back(kTypeFlag);
+    flags.push_back({"--prefix-len", "LEN",
+                     "prefix length: 128 for IA_NA (the default), the delegated length (1..128) "
+                     "for IA_PD"});
+  }
+  flags.push_back({"--subnet-id", "N",
+                   v6 ? "subnet of the lease (default: the subnet whose prefix (IA_NA) or pd-pool "
+                        "(IA_PD) holds IP)"
+                      : "subnet of the lease (default: the subnet whose prefix holds IP)"});
+  flags.push_back({"--valid-lft", "SECONDS", "valid lifetime (default: the subnet's valid-lifetime)"});
+  if (v6) {
+    flags.push_back({"--preferred-lft", "SECONDS",
+                     "preferred lifetime (default: the subnet's preferred-lifetime, at most "
+                     "valid-lft)"});
+  } else {
+    flags.push_back({"--client-id", "ID", "client identifier, hex bytes such as 01:52:54:00:12:34:56"});
+  }
+  flags.push_back({"--hostname", "NAME", "host name (accepted as Kea does; not stored yet: leases carry no host name)"});
+  flags.push_back({"--expire", "EPOCH", "expiry time in seconds since 1970 (default: now + valid-lft)"});
+  if (v6 && update) {
+    flags.push_back({"--force-create", "", "add the lease when IP has none (else exit status 3)"});
+  }
+  return flags;
 }
 
 std::vector<CommandSpec> BuildCommands() {
@@ -54,8 +96,7 @@ std::vector<CommandSpec> BuildCommands() {
           "pages through every lease with lease4-get-page, 1000 per request; with\n"
           "--subnet-id it asks lease4-get-all for those subnets. --timeout applies to each\n"
           "request. With --json the pages are joined into one answer.",
-      .flags = {{"--subnet-id", "N", "only leases of this subnet (repeatable)", true},
-                {"--limit", "N", "show at most N leases (pages of at most 1000)"}},
+      .flags = {kSubnetListFlag, kListLimitFlag},
       .examples = {"fastlease leases", "fastlease leases --subnet-id 1 --limit 20"},
       .min_args = 0,
       .max_args = 0,
@@ -70,7 +111,7 @@ std::vector<CommandSpec> BuildCommands() {
       .description =
           "Adds a lease of address IP to the client with hardware address HW. Fails if\n"
           "the address is leased already (use lease4-update).",
-      .flags = LeaseWriteFlags(),
+      .flags = LeaseWriteFlags(IpFamily::kV4, false),
       .examples = {"fastlease lease4-add 10.0.0.5 52:54:00:12:34:56 --subnet-id 1 --valid-lft 3600"},
       .min_args = 2,
       .max_args = 2,
@@ -85,7 +126,7 @@ std::vector<CommandSpec> BuildCommands() {
       .description =
           "Replaces the lease of address IP with the values given (as lease4-add; IP\n"
           "selects the lease).",
-      .flags = LeaseWriteFlags(),
+      .flags = LeaseWriteFlags(IpFamily::kV4, true),
       .examples = {"fastlease lease4-update 10.0.0.5 52:54:00:12:34:56 --valid-lft 7200"},
       .min_args = 2,
       .max_args = 2,
@@ -114,7 +155,7 @@ std::vector<CommandSpec> BuildCommands() {
       .description =
           "Deletes every lease of subnet N, or of all subnets without --subnet-id (or with\n"
           "--subnet-id 0). Exit status 3 when there was nothing to delete.",
-      .flags = {{"--subnet-id", "N", "only this subnet; 0 means all"}},
+      .flags = {kWipeSubnetFlag},
       .examples = {"fastlease lease4-wipe --subnet-id 2"},
       .min_args = 0,
       .max_args = 0,
@@ -139,7 +180,7 @@ std::vector<CommandSpec> BuildCommands() {
       .description =
           "Shows every lease, or those of the subnets given, from one lease4-get-all\n"
           "answer. For large lease tables `fastlease leases` pages instead.",
-      .flags = {{"--subnet-id", "N", "only leases of this subnet (repeatable)", true}},
+      .flags = {kSubnetListFlag},
       .examples = {"fastlease lease4-get-all --subnet-id 1 --subnet-id 2"},
       .min_args = 0,
       .max_args = 0,
@@ -155,24 +196,171 @@ std::vector<CommandSpec> BuildCommands() {
           "start). When the page is full, the command for the next page is printed on\n"
           "standard error.",
       .flags = {{"--from", "IP", "start after this address (default: start)"},
-                {"--limit", "N", "page size (default 1000)"}},
+                kPageLimitFlag},
       .examples = {"fastlease lease4-get-page --from 10.0.0.99 --limit 100"},
       .min_args = 0,
       .max_args = 0,
+  });
+  // --------------------------------------------------------- DHCPv6 leases
+  c.push_back({
+      .id = CommandId::kLease6Get,
+      .name = "lease6-get",
+      .group = "DHCPv6 leases",
+      .usage = {"lease6-get IP [--type TYPE]",
+                "lease6-get --duid DUID --iaid N --subnet-id N [--type TYPE]"},
+      .summary = "show one DHCPv6 lease, by address or by client IA in a subnet",
+      .description =
+          "Shows the lease of an address (or, with --type IA_PD, of a delegated prefix),\n"
+          "or the lease a client's IA holds in a subnet, as a table. Exit status 3 and\n"
+          "\"Lease not found.\" when there is none.",
+      .flags = {kDuidFlag, kIaidFlag, kSubnetId6SelectFlag, kTypeFlag},
+      .examples = {"fastlease lease6-get 2001:db8:1::5",
+                   "fastlease lease6-get 2001:db8:1:100:: --type IA_PD",
+                   "fastlease lease6-get --duid 00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56 --iaid 1 "
+                   "--subnet-id 1"},
+      .min_args = 0,
+      .max_args = 1,
+      .family = IpFamily::kV6,
+  });
+  c.push_back({
+      .id = CommandId::kLease6GetAll,
+      .name = "lease6-get-all",
+      .group = "DHCPv6 leases",
+      .usage = {"lease6-get-all [--subnet-id N]... [--limit N]"},
+      .summary = "list DHCPv6 leases as a table (all, or those of some subnets)",
+      .description =
+          "Lists DHCPv6 leases: address (address/length for a prefix), type, DUID, IAID,\n"
+          "subnet, state (bound, declined, expired, released), preferred-lft, valid-lft\n"
+          "and expires (local time). Without --subnet-id it pages through every lease\n"
+          "with lease6-get-page, 1000 per request, as `leases` does; with --subnet-id it\n"
+          "asks lease6-get-all for those subnets. --timeout applies to each request.\n"
+          "With --json the pages are joined into one answer.",
+      .flags = {kSubnetListFlag, kListLimitFlag},
+      .examples = {"fastlease lease6-get-all", "fastlease lease6-get-all --subnet-id 1 --limit 20"},
+      .min_args = 0,
+      .max_args = 0,
+      .family = IpFamily::kV6,
+  });
+  c.push_back({
+      .id = CommandId::kLease6GetPage,
+      .name = "lease6-get-page",
+      .group = "DHCPv6 leases",
+      .usage = {"lease6-get-page [--from IP] [--limit N]"},
+      .summary = "show one page of DHCPv6 leases",
+      .description =
+          "Shows up to N DHCPv6 leases (default 1000) with addresses above IP (default:\n"
+          "from the start). When the page is full, the command for the next page is\n"
+          "printed on standard error.",
+      .flags = {{"--from", "IP", "start after this IPv6 address (default: start)"}, kPageLimitFlag},
+      .examples = {"fastlease lease6-get-page --from 2001:db8:1::99 --limit 100"},
+      .min_args = 0,
+      .max_args = 0,
+      .family = IpFamily::kV6,
+  });
+  c.push_back({
+      .id = CommandId::kLease6GetByDuid,
+      .name = "lease6-get-by-duid",
+      .group = "DHCPv6 leases",
+      .usage = {"lease6-get-by-duid DUID"},
+      .summary = "show the DHCPv6 leases of a DUID, in every subnet and IA",
+      .description =
+          "Shows every lease (addresses and prefixes) held by client DUID, in any subnet\n"
+          "and IA, as a table.",
+      .examples = {"fastlease lease6-get-by-duid 00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56"},
+      .min_args = 1,
+      .max_args = 1,
+      .family = IpFamily::kV6,
+  });
+  c.push_back({
+      .id = CommandId::kLease6Add,
+      .name = "lease6-add",
+      .group = "DHCPv6 leases",
+      .usage = {"lease6-add IP DUID IAID [--type TYPE] [--prefix-len LEN] [--subnet-id N] "
+                "[--valid-lft SECONDS] [--preferred-lft SECONDS] [--hostname NAME] "
+                "[--expire EPOCH]"},
+      .summary = "add a DHCPv6 lease",
+      .description =
+          "Adds a lease of address IP (or, with --type IA_PD and --prefix-len, of the\n"
+          "prefix IP/LEN) to IA IAID of the client with DUID. Fails if it is leased\n"
+          "already (use lease6-update).",
+      .flags = LeaseWriteFlags(IpFamily::kV6, false),
+      .examples = {"fastlease lease6-add 2001:db8:1::5 00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56 1 "
+                   "--subnet-id 1 --valid-lft 4000",
+                   "fastlease lease6-add 2001:db8:1:100:: 00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56 7 "
+                   "--type IA_PD --prefix-len 56"},
+      .min_args = 3,
+      .max_args = 3,
+      .family = IpFamily::kV6,
+  });
+  c.push_back({
+      .id = CommandId::kLease6Update,
+      .name = "lease6-update",
+      .group = "DHCPv6 leases",
+      .usage = {"lease6-update IP DUID IAID [--type TYPE] [--prefix-len LEN] [--subnet-id N] "
+                "[--valid-lft SECONDS] [--preferred-lft SECONDS] [--hostname NAME] "
+                "[--expire EPOCH] [--force-create]"},
+      .summary = "change an existing DHCPv6 lease",
+      .description =
+          "Replaces the lease of address (or prefix) IP with the values given (as\n"
+          "lease6-add; IP and --type select the lease). Exit status 3 when there is none,\n"
+          "unless --force-create.",
+      .flags = LeaseWriteFlags(IpFamily::kV6, true),
+      .examples = {"fastlease lease6-update 2001:db8:1::5 00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56 1 "
+                   "--valid-lft 7200"},
+      .min_args = 3,
+      .max_args = 3,
+      .family = IpFamily::kV6,
+  });
+  c.push_back({
+      .id = CommandId::kLease6Del,
+      .name = "lease6-del",
+      .group = "DHCPv6 leases",
+      .usage = {"lease6-del IP [--type TYPE]",
+                "lease6-del --duid DUID --iaid N --subnet-id N [--type TYPE]"},
+      .summary = "delete a DHCPv6 lease, by address or by client IA in a subnet",
+      .description =
+          "Deletes the lease of an address (or, with --type IA_PD, of a delegated prefix),\n"
+          "or the lease a client's IA holds in a subnet. Exit status 3 when there is no\n"
+          "such lease.",
+      .flags = {kDuidFlag, kIaidFlag, kSubnetId6SelectFlag, kTypeFlag},
+      .examples = {"fastlease lease6-del 2001:db8:1::5",
+                   "fastlease lease6-del 2001:db8:1:100:: --type IA_PD"},
+      .min_args = 0,
+      .max_args = 1,
+      .family = IpFamily::kV6,
+  });
+  c.push_back({
+      .id = CommandId::kLease6Wipe,
+      .name = "lease6-wipe",
+      .group = "DHCPv6 leases",
+      .usage = {"lease6-wipe [--subnet-id N]"},
+      .summary = "delete every DHCPv6 lease (of one subnet)",
+      .description =
+          "Deletes every DHCPv6 lease (addresses and prefixes) of subnet N, or of all\n"
+          "subnets without --subnet-id (or with --subnet-id 0). Exit status 3 when there\n"
+          "was nothing to delete.",
+      .flags = {kWipeSubnetFlag},
+      .examples = {"fastlease lease6-wipe --subnet-id 2"},
+      .min_args = 0,
+      .max_args = 0,
+      .family = IpFamily::kV6,
   });
   // ------------------------------------------------------------ Statistics
   c.push_back({
       .id = CommandId::kStats,
       .name = "stats",
       .group = "Statistics",
-      .usage = {"stats [NAME...]", "stats reset [NAME]"},
+      .usage = {"stats [-6] [NAME...]", "stats reset [-6] [NAME]"},
       .summary = "show statistics (all, or the ones named); `stats reset` zeroes them",
       .description =
           "Shows statistics as a table of name, value and timestamp: global ones first,\n"
           "then per subnet (subnet[ID].*), then per worker (lcore[N].*). Without NAME\n"
           "every statistic (statistic-get-all); with names, those (statistic-get each).\n"
-          "Exit status 3 when none of the names exists.",
-      .examples = {"fastlease stats", "fastlease stats pkt4-received subnet[1].assigned-addresses"},
+          "Exit status 3 when none of the names exists. The statistics are kea-dhcp4's;\n"
+          "with -6 (--service dhcp6) kea-dhcp6's (pkt6-*, subnet[ID].assigned-nas, ...).",
+      .flags = ServiceFlags(),
+      .examples = {"fastlease stats", "fastlease stats pkt4-received subnet[1].assigned-addresses",
+                   "fastlease stats -6 pkt6-received subnet[1].assigned-pds"},
       .min_args = 0,
       .max_args = kUnlimited,
       .subcommands = {"reset"},
@@ -182,13 +370,16 @@ std::vector<CommandSpec> BuildCommands() {
       .id = CommandId::kStatsReset,
       .name = "stats reset",
       .group = "Statistics",
-      .usage = {"stats reset [NAME]"},
+      .usage = {"stats reset [-6] [NAME]"},
       .summary = "reset one statistic, or all of them",
       .description =
           "Resets statistic NAME (statistic-reset), or every statistic without NAME\n"
-          "(statistic-reset-all). Address gauges (*-addresses) are recomputed from the\n"
-          "lease store and are not reset.",
-      .examples = {"fastlease stats reset pkt4-received", "fastlease stats reset"},
+          "(statistic-reset-all). Address gauges (*-addresses, *-nas, *-pds) are\n"
+          "recomputed from the lease store and are not reset. With -6 (--service dhcp6),\n"
+          "kea-dhcp6's statistics.",
+      .flags = ServiceFlags(),
+      .examples = {"fastlease stats reset pkt4-received", "fastlease stats reset",
+                   "fastlease stats reset -6 pkt6-received"},
       .min_args = 0,
       .max_args = 1,
       .arg_kind = ArgKind::kStatistic,
@@ -197,10 +388,14 @@ std::vector<CommandSpec> BuildCommands() {
       .id = CommandId::kStatisticGet,
       .name = "statistic-get",
       .group = "Statistics",
-      .usage = {"statistic-get NAME"},
+      .usage = {"statistic-get [-6] NAME"},
       .summary = "show one statistic (Kea's name for `stats NAME`)",
-      .description = "Shows statistic NAME as a table. Exit status 3 when there is no such statistic.",
-      .examples = {"fastlease statistic-get pkt4-ack-sent"},
+      .description =
+          "Shows statistic NAME as a table. Exit status 3 when there is no such statistic.\n"
+          "With -6 (--service dhcp6), kea-dhcp6's statistic of that name.",
+      .flags = ServiceFlags(),
+      .examples = {"fastlease statistic-get pkt4-ack-sent",
+                   "fastlease statistic-get --service dhcp6 pkt6-reply-sent"},
       .min_args = 1,
       .max_args = 1,
       .arg_kind = ArgKind::kStatistic,
@@ -209,19 +404,26 @@ std::vector<CommandSpec> BuildCommands() {
       .id = CommandId::kStatisticGetAll,
       .name = "statistic-get-all",
       .group = "Statistics",
-      .usage = {"statistic-get-all"},
+      .usage = {"statistic-get-all [-6]"},
       .summary = "show every statistic (Kea's name for `stats`)",
-      .description = "Shows every statistic as a table, grouped as `fastlease stats` does.",
-      .examples = {"fastlease statistic-get-all"},
+      .description =
+          "Shows every statistic as a table, grouped as `fastlease stats` does; with -6\n"
+          "(--service dhcp6), kea-dhcp6's.",
+      .flags = ServiceFlags(),
+      .examples = {"fastlease statistic-get-all", "fastlease statistic-get-all -6"},
   });
   c.push_back({
       .id = CommandId::kStatisticReset,
       .name = "statistic-reset",
       .group = "Statistics",
-      .usage = {"statistic-reset NAME"},
+      .usage = {"statistic-reset [-6] NAME"},
       .summary = "reset one statistic",
-      .description = "Resets statistic NAME to its neutral value.",
-      .examples = {"fastlease statistic-reset pkt4-received"},
+      .description =
+          "Resets statistic NAME to its neutral value; with -6 (--service dhcp6),\n"
+          "kea-dhcp6's statistic of that name.",
+      .flags = ServiceFlags(),
+      .examples = {"fastlease statistic-reset pkt4-received",
+                   "fastlease statistic-reset -6 pkt6-received"},
       .min_args = 1,
       .max_args = 1,
       .arg_kind = ArgKind::kStatistic,
@@ -230,10 +432,13 @@ std::vector<CommandSpec> BuildCommands() {
       .id = CommandId::kStatisticResetAll,
       .name = "statistic-reset-all",
       .group = "Statistics",
-      .usage = {"statistic-reset-all"},
+      .usage = {"statistic-reset-all [-6]"},
       .summary = "reset every statistic",
-      .description = "Resets every statistic to its neutral value (address gauges excepted).",
-      .examples = {"fastlease statistic-reset-all"},
+      .description =
+          "Resets every statistic to its neutral value (address gauges excepted); with -6\n"
+          "(--service dhcp6), kea-dhcp6's.",
+      .flags = ServiceFlags(),
+      .examples = {"fastlease statistic-reset-all", "fastlease statistic-reset-all --service dhcp6"},
   });
   // --------------------------------------------------------- Configuration
   c.push_back({
@@ -509,7 +714,10 @@ const std::vector<std::string_view>& KnownKeaCommands() {
       "config-set",        "config-test",         "config-write",
       "lease4-add",        "lease4-del",          "lease4-get",
       "lease4-get-all",    "lease4-get-by-hw-address", "lease4-get-page",
-      "lease4-update",     "lease4-wipe",         "list-commands",
+      "lease4-update",     "lease4-wipe",         "lease6-add",
+      "lease6-del",        "lease6-get",          "lease6-get-all",
+      "lease6-get-by-duid", "lease6-get-page",    "lease6-update",
+      "lease6-wipe",       "list-commands",
       "shutdown",          "statistic-get",       "statistic-get-all",
       "statistic-reset",   "statistic-reset-all", "status-get",
       "version-get",
@@ -525,6 +733,13 @@ const std::vector<std::string_view>& KnownStatistics() {
       "pkt4-unknown-received",  "pkt4-sent",              "pkt4-offer-sent",
       "pkt4-ack-sent",          "pkt4-nak-sent",          "pkt4-parse-failed",
       "pkt4-receive-drop",      "declined-addresses",     "assigned-addresses",
+      // kea-dhcp6's (stats -6)
+      "pkt6-received",          "pkt6-solicit-received",  "pkt6-advertise-received",
+      "pkt6-request-received",  "pkt6-confirm-received",  "pkt6-renew-received",
+      "pkt6-rebind-received",   "pkt6-reply-received",    "pkt6-release-received",
+      "pkt6-decline-received",  "pkt6-reconfigure-received", "pkt6-infrequest-received",
+      "pkt6-unknown-received",  "pkt6-sent",              "pkt6-advertise-sent",
+      "pkt6-reply-sent",        "pkt6-parse-failed",      "pkt6-receive-drop",
   };
   return names;
 }

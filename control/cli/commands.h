@@ -28,6 +28,14 @@ enum class CommandId {
   kLease4GetByHwAddress,
   kLease4GetAll,
   kLease4GetPage,
+  kLease6Get,
+  kLease6GetAll,
+  kLease6GetPage,
+  kLease6GetByDuid,
+  kLease6Add,
+  kLease6Update,
+  kLease6Del,
+  kLease6Wipe,
   kStats,
   kStatsReset,
   kStatisticGet,
@@ -51,12 +59,16 @@ enum class CommandId {
   kCompletion,
 };
 
-// A --flag. Boolean when value_name is empty.
+// Which lease store a lease command works on: DHCPv4 (lease4-*) or DHCPv6 (lease6-*).
+enum class IpFamily { kV4, kV6 };
+
+// A --flag (or a one-letter -X). Boolean when value_name is empty.
 struct FlagSpec {
-  std::string_view name;        // "--subnet-id"
+  std::string_view name;        // "--subnet-id", "-6"
   std::string_view value_name;  // "N"
   std::string_view help;
   bool repeatable = false;      // may be given more than once (values kept in order)
+  std::string_view choices;     // the values completion offers, space-separated; empty: any
 };
 
 // What a command's positional arguments are, for completion.
@@ -80,6 +92,7 @@ struct CommandSpec {
   bool needs_subcommand = false;
   ArgKind arg_kind = ArgKind::kNone;
   bool local = false;                      // answered by the CLI without the server
+  IpFamily family = IpFamily::kV4;         // lease commands: the lease store (lease4-*, lease6-*)
 };
 
 // Every command, in the order `fastlease help` lists them.

@@ -1,5 +1,6 @@
 #include "control/cli/completion.h"
 
+#include <map>
 #include <set>
 #include <vector>
 
@@ -17,6 +18,7 @@ std::string Words(const std::vector<std::string_view>& words) { return fmt::to_s
 std::string BashCompletionScript() {
   std::vector<std::string_view> top;
   std::set<std::string_view> value_flags;
+  std::map<std::string_view, std::string_view> flag_choices;  // --type -> "IA_NA IA_PD"
   std::vector<std::string_view> global;
   for (const FlagSpec& f : GlobalFlags()) {
     global.push_back(f.name);
@@ -27,7 +29,13 @@ std::string BashCompletionScript() {
     top.insert(top.end(), c.aliases.begin(), c.aliases.end());
     for (const FlagSpec& f : c.flags) {
       if (!f.value_name.empty()) value_flags.insert(f.name);
+      if (!f.choices.empty()) flag_choices.emplace(f.name, f.choices);
     }
+  }
+  std::string choice_cases;
+  for (const auto& [flag, choices] : flag_choices) {
+    choice_cases += fmt::format(
+        "        {}) COMPREPLY=( $(compgen -W \"{}\" -- \"$cur\") ); return 0 ;;\n", flag, choices);
   }
   const std::vector<std::string_view> value_flag_list(value_flags.begin(), value_flags.end());
 
@@ -101,7 +109,7 @@ _fastlease()
 
     case "$prev" in
         --socket) COMPREPLY=( $(compgen -f -- "$cur") ); return 0 ;;
-        {value_flags}) return 0 ;;
+{choice_cases}        {value_flags}) return 0 ;;
     esac
 
     # The command word and the word after it, skipping flags and their values.
@@ -155,7 +163,8 @@ complete -F _fastlease fastlease
       fmt::arg("global", Words(global)), fmt::arg("commands", Words(top)),
       fmt::arg("kea", Words(KnownKeaCommands())), fmt::arg("stats", Words(KnownStatistics())),
       fmt::arg("value_flags", fmt::to_string(fmt::join(value_flag_list, "|"))),
-      fmt::arg("flag_cases", flag_cases), fmt::arg("arg_cases", arg_cases));
+      fmt::arg("flag_cases", flag_cases), fmt::arg("arg_cases", arg_cases),
+      fmt::arg("choice_cases", choice_cases));
 }
 
 }  // namespace fastlease::cli

@@ -115,32 +115,72 @@ std::string LeaseStateName(const json& lease) {
   }
 }
 
-absl::StatusOr<std::string> RenderLeases(const json& leases) {
+namespace {
+
+// One column of a lease table: its header and the lease field it shows as it
+// is, or the function that makes its cell.
+struct LeaseColumn {
+  Column column;
+  const char* key = nullptr;
+  std::string (*cell)(const json& lease) = nullptr;
+};
+
+// cltt + valid-lft in local time; "never" for an infinite lifetime.
+std::string ExpiresCell(const json& lease) {
+  std::optional<int64_t> cltt = IntField(lease, "cltt");
+  std::optional<int64_t> lft = IntField(lease, "valid-lft");
+  if (lft && *lft == kInfiniteLifetime) return "never";
+  if (cltt && lft) return FormatLocalTime(*cltt + *lft);
+  return "-";
+}
+
+// "2001:db8:1::5", or "2001:db8:1:100::/56" for a prefix.
+std::string Address6Cell(const json& lease) {
+  std::string address = Field(lease, "ip-address");
+  std::optional<int64_t> len = IntField(lease, "prefix-len");
+  if (len && *len != 128) address += fmt::format("/{}", *len);
+  return address;
+}
+
+const std::vector<LeaseColumn>& LeaseColumns(IpFamily family) {
+  static const std::vector<LeaseColumn> v4 = {
+      {{"address"}, "ip-address"},
+      {{"hw-address"}, "hw-address"},
+      {{"client-id"}, "client-id"},
+      {{"subnet", true}, "subnet-id"},
+      {{"state"}, nullptr, LeaseStateName},
+      {{"valid-lft", true}, "valid-lft"},
+      {{"expires"}, nullptr, ExpiresCell},
+  };
+  static const std::vector<LeaseColumn> v6 = {
+      {{"address"}, nullptr, Address6Cell},
+      {{"type"}, "type"},
+      {{"duid"}, "duid"},
+      {{"iaid", true}, "iaid"},
+      {{"subnet", true}, "subnet-id"},
+      {{"state"}, nullptr, LeaseStateName},
+      {{"preferred-lft", true}, "preferred-lft"},
+      {{"valid-lft", true}, "valid-lft"},
+      {{"expires"}, nullptr, ExpiresCell},
+  };
+  return family == IpFamily::kV4 ? v4 : v6;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> RenderLeases(const json& leases, IpFamily family) {
   if (!leases.is_array()) return Malformed("'leases' is not a list");
+  const std::vector<LeaseColumn>& columns = LeaseColumns(family);
   std::vector<std::vector<std::string>> rows;
   rows.reserve(leases.size());
   for (const json& lease : leases) {
     if (!lease.is_object()) return Malformed("a lease is not an object");
-    std::string expires = "-";
-    std::optional<int64_t> cltt = IntField(lease, "cltt");
-    std::optional<int64_t> lft = IntField(lease, "valid-lft");
-    if (lft && *lft == kInfiniteLifetime) {
-      expires = "never";
-    } else if (cltt && lft) {
-      expires = FormatLocalTime(*cltt + *lft);
-    }
-    rows.push_back({Field(lease, "ip-address"), Field(lease, "hw-address"),
-                    Field(lease, "client-id"), Field(lease, "subnet-id"), LeaseStateName(lease),
-                    Field(lease, "valid-lft"), expires});
+    std::vector<std::string>& row = rows.emplace_back();
+    for (const LeaseColumn& c : columns) row.push_back(c.cell ? c.cell(lease) : Field(lease, c.key));
   }
-  return RenderTable({{"address"},
-                      {"hw-address"},
-                      {"client-id"},
-                      {"subnet", true},
-                      {"state"},
-                      {"valid-lft", true},
-                      {"expires"}},
-                     rows);
+  std::vector<Column> headers;
+  for (const LeaseColumn& c : columns) headers.push_back(c.column);
+  return RenderTable(headers, rows);
 }
 
 absl::StatusOr<std::string> RenderStats(const json& stats) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "control/cli/commands.h"
 #include "control/config/config_check.h"
 #include "nlohmann/json.hpp"
 
@@ -39,10 +40,14 @@ std::string FormatDuration(int64_t seconds);
 // "released": true "released", anything else "state N".
 std::string LeaseStateName(const nlohmann::json& lease);
 
-// The lease table: address, hw-address, client-id, subnet, state, valid-lft,
-// expires (cltt + valid-lft; "never" for an infinite lifetime 0xffffffff).
-// Missing fields show as "-". `leases` must be an array of lease objects.
-absl::StatusOr<std::string> RenderLeases(const nlohmann::json& leases);
+// The lease table. DHCPv4: address, hw-address, client-id, subnet, state,
+// valid-lft, expires. DHCPv6: address ("address/prefix-len" when the length
+// is not 128), type (IA_NA, IA_PD), duid, iaid, subnet, state, preferred-lft,
+// valid-lft, expires. expires is cltt + valid-lft ("never" for an infinite
+// lifetime 0xffffffff). Missing fields show as "-". `leases` must be an
+// array of lease objects.
+absl::StatusOr<std::string> RenderLeases(const nlohmann::json& leases,
+                                         IpFamily family = IpFamily::kV4);
 
 // The statistics table (name, value, timestamp) from {name: [[value, ts], ...]}:
 // global statistics, then each subnet[ID], then each lcore[N] (other NAME[N]

@@ -1,5 +1,6 @@
 #include "control/cli/request.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -8,39 +9,68 @@
 
 #include "control/cli/validate.h"
 #include "fmt/format.h"
+#include "fmt/ranges.h"
 
 namespace fastlease::cli {
 namespace {
 
 using nlohmann::json;
 
-constexpr uint64_t kMaxSubnetId = 4294967294;  // Kea's subnet4[].id range is 1..2^32-2
+// Kea's subnet4[].id and subnet6[].id range is 1..2^32-2.
+constexpr uint64_t kMaxSubnetId = 4294967294;
 
-absl::StatusOr<std::string> Address(const CommandSpec* spec, std::string_view text) {
-  if (!ParseIpv4(text)) {
-    return UsageError(spec, fmt::format("'{}' is not an IPv4 address", text));
+#define FL_ASSIGN_OR_RETURN(lhs, expr)      \
+  auto FL_CONCAT(status_or_, __LINE__) = (expr);  \
+  if (!FL_CONCAT(status_or_, __LINE__).ok()) return FL_CONCAT(status_or_, __LINE__).status(); \
+  lhs = std::move(*FL_CONCAT(status_or_, __LINE__))
+#define FL_CONCAT_INNER(a, b) a##b
+#define FL_CONCAT(a, b) FL_CONCAT_INNER(a, b)
+
+// An IPv4 address as typed, or an IPv6 address in RFC 5952 form.
+absl::StatusOr<std::string> Address(const CommandSpec* spec, IpFamily family,
+                                    std::string_view text) {
+  if (family == IpFamily::kV4) {
+    if (!ParseIpv4(text)) {
+      return UsageError(spec, fmt::format("'{}' is not an IPv4 address", text));
+    }
+    return std::string(text);
   }
-  return std::string(text);
+  std::optional<std::string> address = NormalizeIpv6(text);
+  if (!address) {
+    const size_t slash = text.find('/');
+    const bool prefix = slash != std::string_view::npos && ParseIpv6(text.substr(0, slash));
+    return UsageError(spec, fmt::format("'{}' is not an IPv6 address{}", text,
+                                        prefix ? " (give a prefix as its address, with --type "
+                                                 "IA_PD and, to add one, --prefix-len)"
+                                               : ""));
+  }
+  return *address;
+}
+
+// Hex bytes in Kea's form, or a usage error saying what `text` should have been.
+absl::StatusOr<std::string> HexValue(const CommandSpec* spec, std::string_view text,
+                                     std::optional<std::string> normalized,
+                                     std::string_view what) {
+  if (!normalized) return UsageError(spec, fmt::format("'{}' is not {}", text, what));
+  return *std::move(normalized);
 }
 
 absl::StatusOr<std::string> HwAddress(const CommandSpec* spec, std::string_view text) {
-  std::optional<std::string> hw = NormalizeHwAddress(text);
-  if (!hw) {
-    return UsageError(spec, fmt::format("'{}' is not a hardware address (1 to {} hex bytes such "
-                                        "as 52:54:00:12:34:56)",
-                                        text, kMaxHwAddressBytes));
-  }
-  return *hw;
+  return HexValue(spec, text, NormalizeHwAddress(text),
+                  fmt::format("a hardware address (1 to {} hex bytes such as 52:54:00:12:34:56)",
+                              kMaxHwAddressBytes));
 }
 
 absl::StatusOr<std::string> ClientId(const CommandSpec* spec, std::string_view text) {
-  std::optional<std::string> id = NormalizeClientId(text);
-  if (!id) {
-    return UsageError(spec, fmt::format("'{}' is not a client identifier (hex bytes such as "
-                                        "01:52:54:00:12:34:56)",
-                                        text));
-  }
-  return *id;
+  return HexValue(spec, text, NormalizeClientId(text),
+                  "a client identifier (hex bytes such as 01:52:54:00:12:34:56)");
+}
+
+absl::StatusOr<std::string> Duid(const CommandSpec* spec, std::string_view text) {
+  return HexValue(spec, text, NormalizeDuid(text),
+                  fmt::format("a DUID ({} to {} hex bytes such as "
+                              "00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56)",
+                              kMinDuidBytes, kMaxDuidBytes));
 }
 
 absl::StatusOr<uint64_t> Number(const CommandSpec* spec, std::string_view flag,
@@ -53,61 +83,145 @@ absl::StatusOr<uint64_t> Number(const CommandSpec* spec, std::string_view flag,
   return *n;
 }
 
-#define FL_ASSIGN_OR_RETURN(lhs, expr)      \
-  auto FL_CONCAT(status_or_, __LINE__) = (expr);  \
-  if (!FL_CONCAT(status_or_, __LINE__).ok()) return FL_CONCAT(status_or_, __LINE__).status(); \
-  lhs = std::move(*FL_CONCAT(status_or_, __LINE__))
-#define FL_CONCAT_INNER(a, b) a##b
-#define FL_CONCAT(a, b) FL_CONCAT_INNER(a, b)
+// --type: Kea's "IA_NA" or "IA_PD" (any case).
+absl::StatusOr<std::string> LeaseType(const CommandSpec* spec, std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper != "IA_NA" && upper != "IA_PD") {
+    return UsageError(spec, fmt::format("--type must be IA_NA or IA_PD, not '{}'", text));
+  }
+  return upper;
+}
+
+// "lease4-get-page", "lease6-get-all", ...
+std::string LeaseCommand(IpFamily family, std::string_view suffix) {
+  return fmt::format("lease{}-{}", family == IpFamily::kV4 ? 4 : 6, suffix);
+}
+
+// How a lease command names a client instead of an address: one of the
+// identifier flags, plus the numbers a client's lease is keyed by besides.
+using Normalizer = absl::StatusOr<std::string> (*)(const CommandSpec*, std::string_view);
+struct IdentifierFlag {
+  std::string_view flag;  // "--hw-address"
+  std::string_view type;  // Kea's identifier-type: "hw-address"
+  Normalizer normalize;
+};
+struct KeyFlag {
+  std::string_view flag;  // "--subnet-id"
+  std::string_view key;   // "subnet-id"
+  uint64_t min;
+  uint64_t max;
+};
+struct ClientSelector {
+  std::vector<IdentifierFlag> identifiers;
+  std::vector<KeyFlag> keys;  // each needed with an identifier
+  std::string_view why;       // why they are needed
+};
+
+const ClientSelector& SelectorOf(IpFamily family) {
+  static const ClientSelector v4{
+      .identifiers = {{"--hw-address", "hw-address", HwAddress},
+                      {"--client-id", "client-id", ClientId}},
+      .keys = {{"--subnet-id", "subnet-id", 1, kMaxSubnetId}},
+      .why = "a client's lease is per subnet",
+  };
+  static const ClientSelector v6{
+      .identifiers = {{"--duid", "duid", Duid}},
+      .keys = {{"--iaid", "iaid", 0, UINT32_MAX}, {"--subnet-id", "subnet-id", 1, kMaxSubnetId}},
+      .why = "a client's lease is per IA and subnet",
+  };
+  return family == IpFamily::kV4 ? v4 : v6;
+}
 
 // {"ip-address"} from the argument, or {"identifier-type", "identifier",
-// "subnet-id"} from --hw-address / --client-id and --subnet-id.
+// "subnet-id"} from --hw-address / --client-id and --subnet-id; for DHCPv6
+// --duid with "iaid" and "subnet-id" too, and "type" from --type.
 absl::StatusOr<json> LeaseSelector(const Invocation& inv) {
   const CommandSpec* spec = inv.command;
-  const bool by_hw = inv.HasFlag("--hw-address");
-  const bool by_client = inv.HasFlag("--client-id");
-  if (!inv.args.empty()) {
-    if (by_hw || by_client || inv.HasFlag("--subnet-id")) {
-      return UsageError(spec, "give an address or --hw-address/--client-id with --subnet-id, not both");
-    }
-    FL_ASSIGN_OR_RETURN(std::string ip, Address(spec, inv.args[0]));
-    return json{{"ip-address", ip}};
+  const ClientSelector& selector = SelectorOf(spec->family);
+  std::vector<std::string_view> names;
+  std::vector<const IdentifierFlag*> given;
+  for (const IdentifierFlag& id : selector.identifiers) {
+    names.push_back(id.flag);
+    if (inv.HasFlag(id.flag)) given.push_back(&id);
   }
-  if (by_hw && by_client) return UsageError(spec, "give --hw-address or --client-id, not both");
-  if (!by_hw && !by_client) {
-    return UsageError(spec, "give an address, or --hw-address or --client-id with --subnet-id");
+  std::vector<std::string_view> key_names;
+  bool any_key = false;
+  for (const KeyFlag& key : selector.keys) {
+    key_names.push_back(key.flag);
+    any_key = any_key || inv.HasFlag(key.flag);
   }
-  std::optional<std::string> subnet = inv.Flag("--subnet-id");
-  if (!subnet) {
-    return UsageError(spec, fmt::format("{} needs --subnet-id (a client's lease is per subnet)",
-                                        by_hw ? "--hw-address" : "--client-id"));
-  }
-  FL_ASSIGN_OR_RETURN(uint64_t subnet_id, Number(spec, "--subnet-id", *subnet, 1, kMaxSubnetId));
+  const std::string with = fmt::to_string(fmt::join(key_names, " and "));
   json args;
-  if (by_hw) {
-    FL_ASSIGN_OR_RETURN(std::string hw, HwAddress(spec, *inv.Flag("--hw-address")));
-    args["identifier-type"] = "hw-address";
-    args["identifier"] = hw;
+  if (!inv.args.empty()) {
+    if (!given.empty() || any_key) {
+      return UsageError(spec, fmt::format("give an address or {} with {}, not both",
+                                          fmt::join(names, "/"), with));
+    }
+    FL_ASSIGN_OR_RETURN(args["ip-address"], Address(spec, spec->family, inv.args[0]));
   } else {
-    FL_ASSIGN_OR_RETURN(std::string id, ClientId(spec, *inv.Flag("--client-id")));
-    args["identifier-type"] = "client-id";
-    args["identifier"] = id;
+    if (given.size() > 1) {
+      return UsageError(spec, fmt::format("give {}, not both", fmt::join(names, " or ")));
+    }
+    if (given.empty()) {
+      return UsageError(spec, fmt::format("give an address, or {} with {}",
+                                          fmt::join(names, " or "), with));
+    }
+    const IdentifierFlag& id = *given.front();
+    for (const KeyFlag& key : selector.keys) {
+      std::optional<std::string> value = inv.Flag(key.flag);
+      if (!value) {
+        return UsageError(spec, fmt::format("{} needs {} ({})", id.flag, with, selector.why));
+      }
+      FL_ASSIGN_OR_RETURN(args[key.key], Number(spec, key.flag, *value, key.min, key.max));
+    }
+    args["identifier-type"] = id.type;
+    FL_ASSIGN_OR_RETURN(args["identifier"], id.normalize(spec, *inv.Flag(id.flag)));
   }
-  args["subnet-id"] = subnet_id;
+  if (auto v = inv.Flag("--type")) {
+    FL_ASSIGN_OR_RETURN(args["type"], LeaseType(spec, *v));
+  }
   return args;
 }
 
-// lease4-add / lease4-update arguments.
+// lease4-add / lease4-update: IP HW; lease6-add / lease6-update: IP DUID IAID.
 absl::StatusOr<json> LeaseValues(const Invocation& inv) {
   const CommandSpec* spec = inv.command;
+  const bool v6 = spec->family == IpFamily::kV6;
   json args;
-  FL_ASSIGN_OR_RETURN(args["ip-address"], Address(spec, inv.args[0]));
-  FL_ASSIGN_OR_RETURN(args["hw-address"], HwAddress(spec, inv.args[1]));
+  FL_ASSIGN_OR_RETURN(args["ip-address"], Address(spec, spec->family, inv.args[0]));
+  if (v6) {
+    FL_ASSIGN_OR_RETURN(args["duid"], Duid(spec, inv.args[1]));
+    FL_ASSIGN_OR_RETURN(args["iaid"], Number(spec, "IAID", inv.args[2], 0, UINT32_MAX));
+  } else {
+    FL_ASSIGN_OR_RETURN(args["hw-address"], HwAddress(spec, inv.args[1]));
+  }
+  std::string type = "IA_NA";
+  if (auto v = inv.Flag("--type")) {
+    FL_ASSIGN_OR_RETURN(type, LeaseType(spec, *v));
+    args["type"] = type;
+  }
+  if (auto v = inv.Flag("--prefix-len")) {
+    FL_ASSIGN_OR_RETURN(uint64_t len, Number(spec, "--prefix-len", *v, 1, 128));
+    if (type == "IA_NA" && len != 128) {
+      return UsageError(spec, "--prefix-len must be 128 for an address (IA_NA); a delegated "
+                              "prefix needs --type IA_PD");
+    }
+    if (HasBitsPastPrefix(*ParseIpv6(inv.args[0]), len)) {
+      return UsageError(spec, fmt::format("'{}' has bits set past /{}: give the prefix's first "
+                                          "address",
+                                          inv.args[0], len));
+    }
+    args["prefix-len"] = len;
+  }
   if (auto v = inv.Flag("--subnet-id")) {
     FL_ASSIGN_OR_RETURN(args["subnet-id"], Number(spec, "--subnet-id", *v, 1, kMaxSubnetId));
   }
   if (auto v = inv.Flag("--valid-lft")) {
     FL_ASSIGN_OR_RETURN(args["valid-lft"], Number(spec, "--valid-lft", *v, 0, UINT32_MAX));
+  }
+  if (auto v = inv.Flag("--preferred-lft")) {
+    FL_ASSIGN_OR_RETURN(args["preferred-lft"], Number(spec, "--preferred-lft", *v, 0, UINT32_MAX));
   }
   if (auto v = inv.Flag("--client-id")) {
     FL_ASSIGN_OR_RETURN(args["client-id"], ClientId(spec, *v));
@@ -119,8 +233,11 @@ absl::StatusOr<json> LeaseValues(const Invocation& inv) {
     args["hostname"] = *v;
   }
   if (auto v = inv.Flag("--expire")) {
-    FL_ASSIGN_OR_RETURN(args["expire"], Number(spec, "--expire", *v, 0, INT64_MAX));
+    // The DHCPv6 lease store keeps expiry as 32-bit seconds.
+    FL_ASSIGN_OR_RETURN(args["expire"],
+                        Number(spec, "--expire", *v, 0, v6 ? UINT32_MAX : INT64_MAX));
   }
+  if (inv.HasFlag("--force-create")) args["force-create"] = true;
   return args;
 }
 
@@ -133,10 +250,71 @@ absl::StatusOr<json> SubnetList(const Invocation& inv) {
   return subnets;
 }
 
-Plan Single(json request, Output output) {
+// "service": [SERVICE] for the statistics commands, from --service or -6;
+// nullopt when neither is given (the server's default, dhcp4).
+absl::StatusOr<std::optional<std::string>> Service(const Invocation& inv) {
+  std::optional<std::string> service = inv.Flag("--service");
+  if (service && *service != "dhcp4" && *service != "dhcp6") {
+    return UsageError(inv.command,
+                      fmt::format("--service must be dhcp4 or dhcp6, not '{}'", *service));
+  }
+  if (inv.HasFlag("-6")) {
+    if (service && *service != "dhcp6") {
+      return UsageError(inv.command,
+                        fmt::format("-6 and --service {} contradict each other", *service));
+    }
+    service = "dhcp6";
+  }
+  return service;
+}
+
+Plan Single(json request, Output output, IpFamily family = IpFamily::kV4) {
   Plan plan;
   plan.output = output;
+  plan.family = family;
   plan.requests.push_back(std::move(request));
+  return plan;
+}
+
+// `leases`, lease6-get-all: every lease page by page, or those of the subnets
+// given from one get-all; at most --limit of them.
+absl::StatusOr<Plan> LeaseListing(const Invocation& inv, IpFamily family) {
+  uint64_t limit = 0;
+  if (auto v = inv.Flag("--limit")) {
+    FL_ASSIGN_OR_RETURN(limit, Number(inv.command, "--limit", *v, 1, UINT32_MAX));
+  }
+  FL_ASSIGN_OR_RETURN(json subnets, SubnetList(inv));
+  if (!subnets.empty()) {
+    Plan plan = Single(MakeRequest(LeaseCommand(family, "get-all"), {{"subnets", subnets}}),
+                       Output::kLeases, family);
+    plan.max_leases = limit;
+    return plan;
+  }
+  Plan plan;
+  plan.mode = Mode::kPaged;
+  plan.output = Output::kLeases;
+  plan.family = family;
+  plan.max_leases = limit;
+  plan.page_size = limit != 0 && limit < kLeasePageSize ? limit : kLeasePageSize;
+  plan.requests.push_back(MakeRequest(LeaseCommand(family, "get-page"),
+                                      {{"from", "start"}, {"limit", plan.page_size}}));
+  return plan;
+}
+
+// lease4-get-page, lease6-get-page: one page from --from, --limit long.
+absl::StatusOr<Plan> LeasePage(const Invocation& inv) {
+  const CommandSpec* spec = inv.command;
+  std::string from = "start";
+  if (auto v = inv.Flag("--from"); v && *v != "start") {
+    FL_ASSIGN_OR_RETURN(from, Address(spec, spec->family, *v));
+  }
+  uint64_t limit = kLeasePageSize;
+  if (auto v = inv.Flag("--limit")) {
+    FL_ASSIGN_OR_RETURN(limit, Number(spec, "--limit", *v, 1, UINT32_MAX));
+  }
+  Plan plan = Single(MakeRequest(spec->name, {{"from", from}, {"limit", limit}}),
+                     Output::kLeasePage, spec->family);
+  plan.page_size = limit;
   return plan;
 }
 
@@ -175,72 +353,56 @@ absl::StatusOr<json> ReadJsonObjectFile(std::string_view path) {
   return j;
 }
 
-absl::StatusOr<Plan> BuildPlan(const Invocation& inv) {
+namespace {
+
+absl::StatusOr<Plan> PlanRequests(const Invocation& inv) {
   const CommandSpec* spec = inv.command;
   switch (spec->id) {
-    case CommandId::kLease4Get: {
+    case CommandId::kLease4Get:
+    case CommandId::kLease6Get: {
       FL_ASSIGN_OR_RETURN(json args, LeaseSelector(inv));
-      return Single(MakeRequest("lease4-get", std::move(args)), Output::kLeases);
+      return Single(MakeRequest(spec->name, std::move(args)), Output::kLeases, spec->family);
     }
-    case CommandId::kLease4Del: {
+    case CommandId::kLease4Del:
+    case CommandId::kLease6Del: {
       FL_ASSIGN_OR_RETURN(json args, LeaseSelector(inv));
-      return Single(MakeRequest("lease4-del", std::move(args)), Output::kText);
+      return Single(MakeRequest(spec->name, std::move(args)), Output::kText);
     }
-    case CommandId::kLeases: {
-      uint64_t limit = 0;
-      if (auto v = inv.Flag("--limit")) {
-        FL_ASSIGN_OR_RETURN(limit, Number(spec, "--limit", *v, 1, UINT32_MAX));
-      }
-      FL_ASSIGN_OR_RETURN(json subnets, SubnetList(inv));
-      if (!subnets.empty()) {
-        Plan plan = Single(MakeRequest("lease4-get-all", {{"subnets", subnets}}), Output::kLeases);
-        plan.max_leases = limit;
-        return plan;
-      }
-      Plan plan;
-      plan.mode = Mode::kPaged;
-      plan.output = Output::kLeases;
-      plan.max_leases = limit;
-      plan.page_size = limit != 0 && limit < kLeasePageSize ? limit : kLeasePageSize;
-      plan.requests.push_back(
-          MakeRequest("lease4-get-page", {{"from", "start"}, {"limit", plan.page_size}}));
-      return plan;
-    }
+    case CommandId::kLeases:
+    case CommandId::kLease6GetAll:
+      return LeaseListing(inv, spec->family);
     case CommandId::kLease4Add:
-    case CommandId::kLease4Update: {
+    case CommandId::kLease4Update:
+    case CommandId::kLease6Add:
+    case CommandId::kLease6Update: {
       FL_ASSIGN_OR_RETURN(json args, LeaseValues(inv));
       return Single(MakeRequest(spec->name, std::move(args)), Output::kText);
     }
-    case CommandId::kLease4Wipe: {
+    case CommandId::kLease4Wipe:
+    case CommandId::kLease6Wipe: {
       json args;
       if (auto v = inv.Flag("--subnet-id")) {
         FL_ASSIGN_OR_RETURN(args["subnet-id"], Number(spec, "--subnet-id", *v, 0, kMaxSubnetId));
       }
-      return Single(MakeRequest("lease4-wipe", std::move(args)), Output::kText);
+      return Single(MakeRequest(spec->name, std::move(args)), Output::kText);
     }
     case CommandId::kLease4GetByHwAddress: {
       FL_ASSIGN_OR_RETURN(std::string hw, HwAddress(spec, inv.args[0]));
       return Single(MakeRequest("lease4-get-by-hw-address", {{"hw-address", hw}}), Output::kLeases);
+    }
+    case CommandId::kLease6GetByDuid: {
+      FL_ASSIGN_OR_RETURN(std::string duid, Duid(spec, inv.args[0]));
+      return Single(MakeRequest("lease6-get-by-duid", {{"duid", duid}}), Output::kLeases,
+                    IpFamily::kV6);
     }
     case CommandId::kLease4GetAll: {
       FL_ASSIGN_OR_RETURN(json subnets, SubnetList(inv));
       json args = subnets.empty() ? json() : json{{"subnets", subnets}};
       return Single(MakeRequest("lease4-get-all", std::move(args)), Output::kLeases);
     }
-    case CommandId::kLease4GetPage: {
-      std::string from = "start";
-      if (auto v = inv.Flag("--from"); v && *v != "start") {
-        FL_ASSIGN_OR_RETURN(from, Address(spec, *v));
-      }
-      uint64_t limit = kLeasePageSize;
-      if (auto v = inv.Flag("--limit")) {
-        FL_ASSIGN_OR_RETURN(limit, Number(spec, "--limit", *v, 1, UINT32_MAX));
-      }
-      Plan plan = Single(MakeRequest("lease4-get-page", {{"from", from}, {"limit", limit}}),
-                         Output::kLeasePage);
-      plan.page_size = limit;
-      return plan;
-    }
+    case CommandId::kLease4GetPage:
+    case CommandId::kLease6GetPage:
+      return LeasePage(inv);
     case CommandId::kStats: {
       if (inv.args.empty()) return Single(MakeRequest("statistic-get-all"), Output::kStats);
       Plan plan;
@@ -331,6 +493,17 @@ absl::StatusOr<Plan> BuildPlan(const Invocation& inv) {
       break;
   }
   return absl::InternalError(fmt::format("{} sends no request", spec->name));
+}
+
+}  // namespace
+
+absl::StatusOr<Plan> BuildPlan(const Invocation& inv) {
+  FL_ASSIGN_OR_RETURN(std::optional<std::string> service, Service(inv));
+  FL_ASSIGN_OR_RETURN(Plan plan, PlanRequests(inv));
+  if (service) {
+    for (json& request : plan.requests) request["service"] = json::array({*service});
+  }
+  return plan;
 }
 
 }  // namespace fastlease::cli

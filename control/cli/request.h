@@ -20,13 +20,14 @@
 
 namespace fastlease::cli {
 
-// Page size of `fastlease leases` and the default --limit of lease4-get-page.
+// Page size of `fastlease leases` and lease6-get-all, and the default --limit of
+// lease4-get-page and lease6-get-page.
 inline constexpr uint64_t kLeasePageSize = 1000;
 
 // How a successful answer is shown.
 enum class Output {
   kText,         // the answer's text
-  kLeases,       // a lease table from {"leases": [...]} or one lease object
+  kLeases,       // a lease table (Plan::family's) from {"leases": [...]} or one lease object
   kLeasePage,    // a lease table, then the next-page command on stderr when full
   kStats,        // a statistics table
   kConfig,       // the config object without "hash", as indented JSON
@@ -40,7 +41,7 @@ enum class Output {
 enum class Mode {
   kSingle,      // one request
   kEachMerged,  // every request in turn; argument objects merged (statistic-get per name)
-  kPaged,       // lease4-get-page from requests[0], then from the last address returned
+  kPaged,       // lease4/6-get-page from requests[0], then from the last address returned
 };
 
 struct Plan {
@@ -49,6 +50,7 @@ struct Plan {
   std::vector<nlohmann::json> requests;
   uint64_t max_leases = 0;  // kLeases/kPaged: show at most this many; 0: all
   uint64_t page_size = 0;   // kPaged, kLeasePage: the limit asked for per page
+  IpFamily family = IpFamily::kV4;  // kLeases, kLeasePage, kPaged: v4 or v6 leases
   // Put before the server's error text ("FILE: ..."): what the server could not
   // name, such as the file a config came from. Empty: nothing.
   std::string error_context;

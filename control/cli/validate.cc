@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "control/config/internal/ip6_text.h"
 #include "control/config/internal/ip_text.h"
 
 
@@ -22,6 +23,21 @@ int HexDigit(char c) {
 std::optional<uint32_t> ParseIpv4(std::string_view text) {
   // The config loader's parser: the CLI accepts exactly the addresses a config may hold.
   return config::internal::ParseIpv4(absl::string_view(text.data(), text.size()));
+}
+
+std::optional<std::array<uint8_t, 16>> ParseIpv6(std::string_view text) {
+  // The config loader's parser, as for IPv4.
+  return config::internal::ParseIpv6(absl::string_view(text.data(), text.size()));
+}
+
+std::optional<std::string> NormalizeIpv6(std::string_view text) {
+  std::optional<std::array<uint8_t, 16>> address = ParseIpv6(text);
+  if (!address) return std::nullopt;
+  return config::internal::FormatIpv6(*address);
+}
+
+bool HasBitsPastPrefix(const std::array<uint8_t, 16>& address, size_t prefix_len) {
+  return prefix_len < 128 && config::internal::HasHostBits(address, static_cast<uint8_t>(prefix_len));
 }
 
 std::optional<std::string> NormalizeHex(std::string_view text, size_t min_bytes,
@@ -75,6 +91,10 @@ std::optional<std::string> NormalizeHwAddress(std::string_view text) {
 
 std::optional<std::string> NormalizeClientId(std::string_view text) {
   return NormalizeHex(text, 1, kMaxClientIdBytes);
+}
+
+std::optional<std::string> NormalizeDuid(std::string_view text) {
+  return NormalizeHex(text, kMinDuidBytes, kMaxDuidBytes);
 }
 
 std::optional<uint64_t> ParseUnsigned(std::string_view text, uint64_t max) {

@@ -2,6 +2,7 @@
 // request JSON, and the usage errors (exit status 2) for bad input.
 #include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -112,6 +113,39 @@ TEST(ValidateTest, ClientIdAndNumbers) {
   }
 }
 
+TEST(ValidateTest, Ipv6) {
+  std::optional<std::array<uint8_t, 16>> a = ParseIpv6("2001:db8:1::5");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(*a, (std::array<uint8_t, 16>{0x20, 0x01, 0x0d, 0xb8, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5}));
+  EXPECT_LT(*ParseIpv6("2001:db8:1::5"), *ParseIpv6("2001:db8:1::10"));
+  EXPECT_LT(*ParseIpv6("2001:db8:1::ffff"), *ParseIpv6("2001:db8:2::"));
+  EXPECT_EQ(NormalizeIpv6("2001:DB8:1:0:0:0:0:5"), "2001:db8:1::5");
+  EXPECT_EQ(NormalizeIpv6("::"), "::");
+  EXPECT_EQ(NormalizeIpv6("::ffff:192.0.2.1"), "::ffff:192.0.2.1");
+  for (const char* bad : {"", "10.0.0.5", "2001:db8::1::2", "2001:db8:1::/64", "2001:db8:1::5%eth0",
+                          " 2001:db8::1", "2001:db8::1 ", "2001:db8:1:2:3:4:5:6:7", "2001:db8::g",
+                          "12345::"}) {
+    EXPECT_FALSE(ParseIpv6(bad)) << bad;
+    EXPECT_FALSE(NormalizeIpv6(bad)) << bad;
+  }
+  EXPECT_FALSE(HasBitsPastPrefix(*ParseIpv6("2001:db8:1:100::"), 56));
+  EXPECT_TRUE(HasBitsPastPrefix(*ParseIpv6("2001:db8:1:101::"), 56));
+  EXPECT_TRUE(HasBitsPastPrefix(*ParseIpv6("2001:db8:1:100::1"), 64));
+  EXPECT_FALSE(HasBitsPastPrefix(*ParseIpv6("2001:db8:1:100::1"), 128));
+}
+
+TEST(ValidateTest, Duid) {
+  EXPECT_EQ(NormalizeDuid("00:01:00:01:2E:3F:4A:5B:52:54:00:12:34:56"),
+            "00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56");
+  EXPECT_EQ(NormalizeDuid("0003000152540012"), "00:03:00:01:52:54:00:12");
+  EXPECT_EQ(NormalizeDuid("0:1"), "00:01");  // 2 bytes: the shortest the dataplane stores
+  EXPECT_TRUE(NormalizeDuid(std::string(130 * 2, 'a')));
+  for (std::string bad : {std::string(""), std::string("00"), std::string(131 * 2, 'a'),
+                          std::string("00:01:zz"), std::string("00:01-02")}) {
+    EXPECT_FALSE(NormalizeDuid(bad)) << bad;
+  }
+}
+
 // ---------------------------------------------------------------- parsing
 
 TEST(ParseCommandLineTest, GlobalFlagsAnywhere) {
@@ -161,6 +195,25 @@ TEST(ParseCommandLineTest, UsageErrors) {
   EXPECT_THAT(error({"config"}), HasSubstr("config needs a sub-command: get, test, set"));
   EXPECT_THAT(error({"config", "apply", "x"}), HasSubstr("unknown sub-command 'apply'"));
   EXPECT_THAT(error({"completion"}), HasSubstr("missing argument"));
+}
+
+TEST(ParseCommandLineTest, OneLetterFlags) {
+  absl::StatusOr<Invocation> inv = ParseCommandLine(std::vector<std::string>{"stats", "-6", "pkt6-sent"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_TRUE(inv->HasFlag("-6"));
+  EXPECT_EQ(inv->args, std::vector<std::string>{"pkt6-sent"});
+  // Before the sub-command: the flag goes with it to `stats reset`.
+  inv = ParseCommandLine(std::vector<std::string>{"stats", "-6", "reset", "pkt6-sent"});
+  ASSERT_TRUE(inv.ok()) << inv.status();
+  EXPECT_EQ(inv->command->id, CommandId::kStatsReset);
+  EXPECT_TRUE(inv->HasFlag("-6"));
+  EXPECT_EQ(inv->args, std::vector<std::string>{"pkt6-sent"});
+  EXPECT_THAT(ParseCommandLine(std::vector<std::string>{"lease6-get", "-6"}).status().message(),
+              HasSubstr("unknown flag '-6' for lease6-get"));
+  EXPECT_THAT(ParseCommandLine(std::vector<std::string>{"stats", "-6=1"}).status().message(),
+              HasSubstr("unknown flag '-6=1'"));
+  EXPECT_THAT(ParseCommandLine(std::vector<std::string>{"-6", "stats"}).status().message(),
+              HasSubstr("unknown flag '-6'"));
 }
 
 TEST(ParseCommandLineTest, DoubleDashEndsFlags) {
@@ -299,6 +352,211 @@ TEST(RequestTest, Lease4DelWipeAndQueries) {
               HasSubstr("'beginning' is not an IPv4 address"));
 }
 
+TEST(RequestTest, Lease6Get) {
+  EXPECT_EQ(RequestFor({"lease6-get", "2001:DB8:1:0::5"}),
+            json::parse(R"({"command": "lease6-get", "arguments": {"ip-address": "2001:db8:1::5"}})"));
+  EXPECT_EQ(RequestFor({"lease6-get", "2001:db8:1:100::", "--type", "IA_PD"}),
+            json::parse(R"({"command": "lease6-get", "arguments": {"ip-address": "2001:db8:1:100::",
+                "type": "IA_PD"}})"));
+  EXPECT_EQ(RequestFor({"lease6-get", "2001:db8:1::5", "--type=ia_na"})["arguments"]["type"], "IA_NA");
+  EXPECT_EQ(RequestFor({"lease6-get", "--duid", "00-01-00-01-2E-3F-4A-5B", "--iaid", "0",
+                        "--subnet-id", "1"}),
+            json::parse(R"({"command": "lease6-get", "arguments": {"identifier-type": "duid",
+                "identifier": "00:01:00:01:2e:3f:4a:5b", "iaid": 0, "subnet-id": 1}})"));
+  EXPECT_EQ(RequestFor({"lease6-get", "--duid=000100012e3f4a5b", "--iaid=4294967295",
+                        "--subnet-id=7", "--type=IA_PD"}),
+            json::parse(R"({"command": "lease6-get", "arguments": {"identifier-type": "duid",
+                "identifier": "00:01:00:01:2e:3f:4a:5b", "iaid": 4294967295, "subnet-id": 7,
+                "type": "IA_PD"}})"));
+  absl::StatusOr<Plan> plan = PlanFor({"lease6-get", "2001:db8:1::5"});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->output, Output::kLeases);
+  EXPECT_EQ(plan->family, IpFamily::kV6);
+}
+
+TEST(RequestTest, Lease6GetErrors) {
+  EXPECT_THAT(UsageErrorFor({"lease6-get"}),
+              HasSubstr("give an address, or --duid with --iaid and --subnet-id"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "10.0.0.5"}), HasSubstr("'10.0.0.5' is not an IPv6 address"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "2001:db8:1:100::/56"}),
+              HasSubstr("'2001:db8:1:100::/56' is not an IPv6 address (give a prefix as its "
+                        "address, with --type IA_PD"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "2001:db8::5", "--duid", "00:01:02"}), HasSubstr("not both"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "2001:db8::5", "--iaid", "1"}), HasSubstr("not both"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "2001:db8::5", "--subnet-id", "1"}), HasSubstr("not both"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "--duid", "00:01:02", "--subnet-id", "1"}),
+              HasSubstr("--duid needs --iaid and --subnet-id (a client's lease is per IA and subnet)"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "--duid", "00:01:02", "--iaid", "1"}),
+              HasSubstr("--duid needs --iaid and --subnet-id"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "--duid", "00", "--iaid", "1", "--subnet-id", "1"}),
+              HasSubstr("'00' is not a DUID (2 to 130 hex bytes"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "--duid", "00:01", "--iaid", "-1", "--subnet-id", "1"}),
+              HasSubstr("--iaid must be a whole number from 0 to 4294967295, not '-1'"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "--duid", "00:01", "--iaid", "1", "--subnet-id", "0"}),
+              HasSubstr("--subnet-id must be a whole number from 1 to 4294967294, not '0'"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "2001:db8::5", "--type", "IA_TA"}),
+              HasSubstr("--type must be IA_NA or IA_PD, not 'IA_TA'"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get", "--hw-address", "52:54:00:12:34:56"}),
+              HasSubstr("unknown flag '--hw-address' for lease6-get"));
+  EXPECT_THAT(UsageErrorFor({"lease4-get", "10.0.0.5", "--type", "IA_NA"}),
+              HasSubstr("unknown flag '--type' for lease4-get"));
+}
+
+TEST(RequestTest, Lease6GetAllPagesLikeLeases) {
+  absl::StatusOr<Plan> all = PlanFor({"lease6-get-all"});
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->mode, Mode::kPaged);
+  EXPECT_EQ(all->output, Output::kLeases);
+  EXPECT_EQ(all->family, IpFamily::kV6);
+  EXPECT_EQ(all->max_leases, 0u);
+  EXPECT_EQ(all->page_size, 1000u);
+  EXPECT_EQ(all->requests.front(), json::parse(R"({"command": "lease6-get-page",
+      "arguments": {"from": "start", "limit": 1000}})"));
+
+  absl::StatusOr<Plan> few = PlanFor({"lease6-get-all", "--limit", "50"});
+  ASSERT_TRUE(few.ok());
+  EXPECT_EQ(few->max_leases, 50u);
+  EXPECT_EQ(few->requests.front()["arguments"]["limit"], 50);
+
+  absl::StatusOr<Plan> subnets =
+      PlanFor({"lease6-get-all", "--subnet-id", "1", "--subnet-id", "2", "--limit", "3"});
+  ASSERT_TRUE(subnets.ok());
+  EXPECT_EQ(subnets->mode, Mode::kSingle);
+  EXPECT_EQ(subnets->output, Output::kLeases);
+  EXPECT_EQ(subnets->family, IpFamily::kV6);
+  EXPECT_EQ(subnets->max_leases, 3u);
+  EXPECT_EQ(subnets->requests.front(),
+            json::parse(R"({"command": "lease6-get-all", "arguments": {"subnets": [1, 2]}})"));
+
+  EXPECT_THAT(UsageErrorFor({"lease6-get-all", "--limit", "0"}), HasSubstr("--limit must be"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get-all", "--subnet-id", "x"}), HasSubstr("--subnet-id must be"));
+  // `leases` is unchanged: DHCPv4.
+  absl::StatusOr<Plan> v4 = PlanFor({"leases"});
+  ASSERT_TRUE(v4.ok());
+  EXPECT_EQ(v4->family, IpFamily::kV4);
+  EXPECT_EQ(v4->requests.front()["command"], "lease4-get-page");
+}
+
+TEST(RequestTest, Lease6AddAndUpdate) {
+  const std::string duid = "00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56";
+  const json full = json::parse(R"({"ip-address": "2001:db8:1:100::", "duid": "00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56",
+      "iaid": 7, "type": "IA_PD", "prefix-len": 56, "subnet-id": 1, "valid-lft": 4000,
+      "preferred-lft": 3000, "hostname": "router-7", "expire": 1764003600})");
+  const std::vector<std::string> flags = {"--type", "IA_PD", "--prefix-len", "56", "--subnet-id", "1",
+                                          "--valid-lft", "4000", "--preferred-lft", "3000",
+                                          "--hostname", "router-7", "--expire", "1764003600"};
+  for (std::string command : {"lease6-add", "lease6-update"}) {
+    std::vector<std::string> args = {command, "2001:db8:1:100::", "000100012E3F4A5B525400123456", "7"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    EXPECT_EQ(RequestFor(args), (json{{"command", command}, {"arguments", full}}));
+    EXPECT_EQ(RequestFor({command, "2001:db8:1::5", duid, "1"}),
+              (json{{"command", command},
+                    {"arguments", {{"ip-address", "2001:db8:1::5"}, {"duid", duid}, {"iaid", 1}}}}));
+  }
+  EXPECT_EQ(RequestFor({"lease6-update", "2001:db8:1::5", duid, "1", "--force-create"}),
+            (json{{"command", "lease6-update"},
+                  {"arguments", {{"ip-address", "2001:db8:1::5"}, {"duid", duid}, {"iaid", 1},
+                                 {"force-create", true}}}}));
+  EXPECT_EQ(RequestFor({"lease6-add", "2001:db8:1::5", duid, "1", "--prefix-len", "128"})["arguments"]["prefix-len"], 128);
+
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::5", duid}), HasSubstr("missing argument"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "10.0.0.5", duid, "1"}), HasSubstr("'10.0.0.5' is not an IPv6 address"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::5", "52:54:zz", "1"}), HasSubstr("'52:54:zz' is not a DUID"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::5", duid, "4294967296"}),
+              HasSubstr("IAID must be a whole number from 0 to 4294967295, not '4294967296'"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::", duid, "1", "--prefix-len", "56"}),
+              HasSubstr("--prefix-len must be 128 for an address (IA_NA)"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::", duid, "1", "--type", "IA_PD", "--prefix-len", "0"}),
+              HasSubstr("--prefix-len must be a whole number from 1 to 128, not '0'"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::", duid, "1", "--type", "IA_PD", "--prefix-len", "129"}),
+              HasSubstr("from 1 to 128"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1:101::", duid, "1", "--type", "IA_PD", "--prefix-len", "56"}),
+              HasSubstr("'2001:db8:1:101::' has bits set past /56"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::5", duid, "1", "--preferred-lft", "x"}),
+              HasSubstr("--preferred-lft must be a whole number from 0 to 4294967295"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::5", duid, "1", "--expire", "4294967296"}),
+              HasSubstr("--expire must be a whole number from 0 to 4294967295"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::5", duid, "1", "--force-create"}),
+              HasSubstr("unknown flag '--force-create' for lease6-add"));
+  EXPECT_THAT(UsageErrorFor({"lease6-add", "2001:db8:1::5", duid, "1", "--client-id", "01:02"}),
+              HasSubstr("unknown flag '--client-id' for lease6-add"));
+  EXPECT_THAT(UsageErrorFor({"lease4-add", "10.0.0.5", "52:54:00:12:34:56", "--preferred-lft", "1"}),
+              HasSubstr("unknown flag '--preferred-lft' for lease4-add"));
+}
+
+TEST(RequestTest, Lease6DelWipeAndQueries) {
+  EXPECT_EQ(RequestFor({"lease6-del", "2001:db8:1::5"}),
+            json::parse(R"({"command": "lease6-del", "arguments": {"ip-address": "2001:db8:1::5"}})"));
+  EXPECT_EQ(RequestFor({"lease6-del", "2001:db8:1:100::", "--type", "IA_PD"}),
+            json::parse(R"({"command": "lease6-del", "arguments": {"ip-address": "2001:db8:1:100::",
+                "type": "IA_PD"}})"));
+  EXPECT_EQ(RequestFor({"lease6-del", "--duid", "00:01:02:03", "--iaid", "9", "--subnet-id", "2"}),
+            json::parse(R"({"command": "lease6-del", "arguments": {"identifier-type": "duid",
+                "identifier": "00:01:02:03", "iaid": 9, "subnet-id": 2}})"));
+  EXPECT_THAT(UsageErrorFor({"lease6-del", "2001:db8::1::5"}), HasSubstr("not an IPv6 address"));
+  EXPECT_EQ(RequestFor({"lease6-wipe"}), json::parse(R"({"command": "lease6-wipe"})"));
+  EXPECT_EQ(RequestFor({"lease6-wipe", "--subnet-id", "0"}),
+            json::parse(R"({"command": "lease6-wipe", "arguments": {"subnet-id": 0}})"));
+  EXPECT_EQ(RequestFor({"lease6-wipe", "--subnet-id", "3"}),
+            json::parse(R"({"command": "lease6-wipe", "arguments": {"subnet-id": 3}})"));
+  EXPECT_EQ(RequestFor({"lease6-get-by-duid", "00-01-00-01-2E-3F-4A-5B"}),
+            json::parse(R"({"command": "lease6-get-by-duid",
+                "arguments": {"duid": "00:01:00:01:2e:3f:4a:5b"}})"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get-by-duid", "2001:db8::5"}), HasSubstr("is not a DUID"));
+  EXPECT_THAT(UsageErrorFor({"lease6-get-by-duid"}), HasSubstr("missing argument"));
+  EXPECT_EQ(RequestFor({"lease6-get-page"}),
+            json::parse(R"({"command": "lease6-get-page", "arguments": {"from": "start", "limit": 1000}})"));
+  EXPECT_EQ(RequestFor({"lease6-get-page", "--from", "2001:db8:1:0::9", "--limit", "10"}),
+            json::parse(R"({"command": "lease6-get-page", "arguments": {"from": "2001:db8:1::9", "limit": 10}})"));
+  EXPECT_EQ(RequestFor({"lease6-get-page", "--from", "start"})["arguments"]["from"], "start");
+  EXPECT_THAT(UsageErrorFor({"lease6-get-page", "--from", "10.0.0.9"}),
+              HasSubstr("'10.0.0.9' is not an IPv6 address"));
+  absl::StatusOr<Plan> page = PlanFor({"lease6-get-page", "--limit", "10"});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->output, Output::kLeasePage);
+  EXPECT_EQ(page->family, IpFamily::kV6);
+  EXPECT_EQ(page->page_size, 10u);
+}
+
+TEST(RequestTest, StatisticsOfDhcp6) {
+  const json service = json::array({"dhcp6"});
+  EXPECT_EQ(RequestFor({"stats", "-6"}),
+            json::parse(R"({"command": "statistic-get-all", "service": ["dhcp6"]})"));
+  EXPECT_EQ(RequestFor({"stats", "--service", "dhcp6"}), RequestFor({"stats", "-6"}));
+  EXPECT_EQ(RequestFor({"stats", "--service=dhcp4"}),
+            json::parse(R"({"command": "statistic-get-all", "service": ["dhcp4"]})"));
+  EXPECT_EQ(RequestFor({"stats", "-6", "--service", "dhcp6"}), RequestFor({"stats", "-6"}));
+  absl::StatusOr<Plan> named = PlanFor({"stats", "pkt6-received", "-6", "subnet[1].assigned-nas"});
+  ASSERT_TRUE(named.ok());
+  ASSERT_EQ(named->requests.size(), 2u);
+  EXPECT_EQ(named->requests[0], json::parse(R"({"command": "statistic-get", "service": ["dhcp6"],
+      "arguments": {"name": "pkt6-received"}})"));
+  EXPECT_EQ(named->requests[1]["service"], service);
+  EXPECT_EQ(RequestFor({"stats", "reset", "-6"}),
+            json::parse(R"({"command": "statistic-reset-all", "service": ["dhcp6"]})"));
+  EXPECT_EQ(RequestFor({"stats", "-6", "reset", "pkt6-sent"}),
+            json::parse(R"({"command": "statistic-reset", "service": ["dhcp6"],
+                "arguments": {"name": "pkt6-sent"}})"));
+  EXPECT_EQ(RequestFor({"statistic-get", "-6", "pkt6-sent"}),
+            json::parse(R"({"command": "statistic-get", "service": ["dhcp6"],
+                "arguments": {"name": "pkt6-sent"}})"));
+  EXPECT_EQ(RequestFor({"statistic-get-all", "--service", "dhcp6"}),
+            json::parse(R"({"command": "statistic-get-all", "service": ["dhcp6"]})"));
+  EXPECT_EQ(RequestFor({"statistic-reset", "pkt6-sent", "-6"}),
+            json::parse(R"({"command": "statistic-reset", "service": ["dhcp6"],
+                "arguments": {"name": "pkt6-sent"}})"));
+  EXPECT_EQ(RequestFor({"statistic-reset-all", "-6"}),
+            json::parse(R"({"command": "statistic-reset-all", "service": ["dhcp6"]})"));
+  // Without the flag nothing changes: no "service", the server's default (dhcp4).
+  EXPECT_FALSE(RequestFor({"stats"}).contains("service"));
+  EXPECT_THAT(UsageErrorFor({"stats", "--service", "dhcp7"}),
+              HasSubstr("--service must be dhcp4 or dhcp6, not 'dhcp7'"));
+  EXPECT_THAT(UsageErrorFor({"stats", "-6", "--service", "dhcp4"}),
+              HasSubstr("-6 and --service dhcp4 contradict each other"));
+  EXPECT_THAT(UsageErrorFor({"lease4-get", "10.0.0.5", "-6"}),
+              HasSubstr("unknown flag '-6' for lease4-get"));
+}
+
 TEST(RequestTest, Statistics) {
   EXPECT_EQ(RequestFor({"stats"}), json::parse(R"({"command": "statistic-get-all"})"));
   absl::StatusOr<Plan> named = PlanFor({"stats", "pkt4-received", "subnet[1].assigned-addresses"});
@@ -397,13 +655,17 @@ TEST(CommandTableTest, EveryCommandIsDocumented) {
     }
     EXPECT_EQ(FindCommand(spec.name), &spec);
     for (std::string_view alias : spec.aliases) EXPECT_EQ(FindCommand(alias), &spec);
-    // Groups switch to their sub-command's spec while parsing: they take no flags.
-    if (!spec.subcommands.empty()) {
-      EXPECT_TRUE(spec.flags.empty()) << spec.name;
-    }
+    // Groups switch to their sub-command's spec while parsing: a flag given
+    // before the sub-command must be one of the sub-command's too.
     for (std::string_view sub : spec.subcommands) {
-      EXPECT_NE(FindCommand(std::string(spec.name) + " " + std::string(sub)), nullptr);
+      const CommandSpec* child = FindCommand(std::string(spec.name) + " " + std::string(sub));
+      ASSERT_NE(child, nullptr);
+      for (const FlagSpec& flag : spec.flags) {
+        EXPECT_NE(FindFlag(child, flag.name), nullptr) << spec.name << " " << sub << " " << flag.name;
+      }
     }
+    // The lease store a command works on follows its name.
+    EXPECT_EQ(spec.family == IpFamily::kV6, spec.name.starts_with("lease6-")) << spec.name;
   }
 }
 

@@ -115,6 +115,58 @@ TEST_F(RenderTest, LeaseTableRejectsMalformed) {
   EXPECT_EQ(RenderLeases(json::parse("[1]")).status().code(), absl::StatusCode::kDataLoss);
 }
 
+// A lease6-get-all answer in Kea's shape: an address, a delegated prefix,
+// a released and a declined lease, one with an infinite lifetime.
+constexpr const char* kLeases6Answer = R"({"result": 0, "text": "4 IPv6 lease(s) found.",
+  "arguments": {"leases": [
+    {"ip-address": "2001:db8:1::5", "type": "IA_NA", "prefix-len": 128,
+     "duid": "00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56", "iaid": 1, "subnet-id": 1,
+     "preferred-lft": 3000, "valid-lft": 4000, "cltt": 1764000000, "fqdn-fwd": false,
+     "fqdn-rev": false, "hostname": "", "state": 0},
+    {"ip-address": "2001:db8:1:100::", "type": "IA_PD", "prefix-len": 56,
+     "duid": "00:03:00:01:52:54:00:aa:bb:cc", "iaid": 4294967295, "subnet-id": 12,
+     "preferred-lft": 0, "valid-lft": 86400, "cltt": 1764000000, "state": 1},
+    {"ip-address": "2001:db8:1::6", "type": "IA_NA", "prefix-len": 128,
+     "duid": "00:02:00:00:09:bf:01", "iaid": 7, "subnet-id": 1,
+     "preferred-lft": 3000, "valid-lft": 4000, "cltt": 1763999900, "state": 2, "released": true},
+    {"ip-address": "2001:db8:2::1", "type": "IA_NA", "prefix-len": 128,
+     "duid": "00:01:02", "iaid": 0, "subnet-id": 2,
+     "preferred-lft": 4294967295, "valid-lft": 4294967295, "cltt": 1764000000, "state": 2}
+  ]}})";
+
+TEST_F(RenderTest, Lease6Table) {
+  json answer = json::parse(kLeases6Answer);
+  absl::StatusOr<std::string> table = RenderLeases(answer["arguments"]["leases"], IpFamily::kV6);
+  ASSERT_TRUE(table.ok()) << table.status();
+  // A prefix shows its length; iaid, subnet and the lifetimes are right-aligned.
+  EXPECT_EQ(*table,
+            "address              type   duid                                             iaid  "
+            "subnet  state     preferred-lft   valid-lft  expires\n"
+            "2001:db8:1::5        IA_NA  00:01:00:01:2e:3f:4a:5b:52:54:00:12:34:56           1  "
+            "     1  bound              3000        4000  2025-11-24 17:06:40\n"
+            "2001:db8:1:100::/56  IA_PD  00:03:00:01:52:54:00:aa:bb:cc              4294967295  "
+            "    12  declined              0       86400  2025-11-25 16:00:00\n"
+            "2001:db8:1::6        IA_NA  00:02:00:00:09:bf:01                                7  "
+            "     1  released           3000        4000  2025-11-24 17:05:00\n"
+            "2001:db8:2::1        IA_NA  00:01:02                                            0  "
+            "     2  expired      4294967295  4294967295  never\n");
+}
+
+TEST_F(RenderTest, Lease6TableMissingFields) {
+  absl::StatusOr<std::string> table =
+      RenderLeases(json::parse(R"([{"ip-address": "2001:db8::1"}])"), IpFamily::kV6);
+  ASSERT_TRUE(table.ok());
+  EXPECT_EQ(*table,
+            "address      type  duid  iaid  subnet  state  preferred-lft  valid-lft  expires\n"
+            "2001:db8::1  -     -        -       -  -                  -          -  -\n");
+  absl::StatusOr<std::string> empty = RenderLeases(json::array(), IpFamily::kV6);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(*empty, "address  type  duid  iaid  subnet  state  preferred-lft  valid-lft  expires\n");
+  EXPECT_EQ(RenderLeases(json::object(), IpFamily::kV6).status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(RenderLeases(json::parse(R"(["2001:db8::1"])"), IpFamily::kV6).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 TEST_F(RenderTest, StatsGroupedGlobalSubnetsWorkers) {
   json stats = json::parse(R"({
     "subnet[10].assigned-addresses": [[5, "2025-11-24 16:00:00.000010"]],

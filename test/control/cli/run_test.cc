@@ -89,6 +89,23 @@ std::string Page(uint32_t first, uint32_t count) {
 
 size_t Lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
 
+json Lease6(const std::string& ip) {
+  return {{"ip-address", ip}, {"type", "IA_NA"},     {"prefix-len", 128},
+          {"duid", "00:01:02:03"}, {"iaid", 1},       {"subnet-id", 1},
+          {"preferred-lft", 3000}, {"valid-lft", 4000}, {"cltt", 1764000000},
+          {"state", 0}};
+}
+
+// "2001:db8:1::N" for the i-th address from 2001:db8:1::1.
+std::string Address6(uint32_t i) { return fmt::format("2001:db8:1::{:x}", i + 1); }
+
+std::string Page6(uint32_t first, uint32_t count) {
+  json leases = json::array();
+  for (uint32_t i = 0; i < count; ++i) leases.push_back(Lease6(Address6(first + i)));
+  return json{{"result", 0}, {"text", "page"}, {"arguments", {{"leases", leases}, {"count", count}}}}
+      .dump();
+}
+
 // ------------------------------------------------------------ exit status
 
 TEST_F(RunTest, ResultZeroPrintsAndExitsZero) {
@@ -191,6 +208,16 @@ TEST_F(RunTest, UsageErrorsSendNothing) {
            {"lease4-get", "10.0.0.5", "--timeout", "soon"},
            {"completion", "zsh"},
            {"help", "frobnicate"},
+           {"lease6-get", "10.0.0.5"},
+           {"lease6-get", "--duid", "00:01:02", "--subnet-id", "1"},
+           {"lease6-add", "2001:db8:1::5", "00:01:02", "x"},
+           {"lease6-del", "2001:db8:1::5", "--type", "IA_TA"},
+           {"lease6-get-by-duid", "zz"},
+           {"lease6-get-page", "--from", "10.0.0.1"},
+           {"lease6-get-all", "--limit", "0"},
+           {"lease6-wipe", "--subnet-id", "-1"},
+           {"stats", "--service", "dhcp5"},
+           {"statistic-get-all", "-4"},
        }) {
     server_.answers.clear();
     server_.requests.clear();
@@ -347,6 +374,180 @@ TEST_F(RunTest, LeasePageHintsTheNextPage) {
   Answer(Page(0, 1));
   r = Call({"lease4-get-page", "--limit", "2"});
   EXPECT_EQ(r.err, "");
+}
+
+TEST_F(RunTest, Lease6GetShowsOneRow) {
+  Answer(json{{"result", 0}, {"text", "IPv6 lease found."}, {"arguments", Lease6("2001:db8:1::5")}}.dump());
+  Result r = Call({"lease6-get", "2001:db8:1::5"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "address        type   duid         iaid  subnet  state  preferred-lft  valid-lft  expires\n"
+            "2001:db8:1::5  IA_NA  00:01:02:03     1       1  bound           3000       4000  2025-11-24 17:06:40\n");
+  EXPECT_EQ(server_.requests[0],
+            json::parse(R"j({"command": "lease6-get", "arguments": {"ip-address": "2001:db8:1::5"}})j"));
+  Answer(R"j({"result": 3, "text": "Lease not found."})j");
+  r = Call({"lease6-get", "2001:db8:1:100::", "--type", "IA_PD"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.out, "Lease not found.\n");
+}
+
+TEST_F(RunTest, Lease6GetByDuidShowsEveryLease) {
+  json pd = Lease6("2001:db8:1:100::");
+  pd["type"] = "IA_PD";
+  pd["prefix-len"] = 56;
+  Answer(json{{"result", 0}, {"text", "2 IPv6 lease(s) found."},
+              {"arguments", {{"leases", {Lease6("2001:db8:1::5"), pd}}}}}.dump());
+  Result r = Call({"lease6-get-by-duid", "00:01:02:03"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "address              type   duid         iaid  subnet  state  preferred-lft  valid-lft  expires\n"
+            "2001:db8:1::5        IA_NA  00:01:02:03     1       1  bound           3000       4000  2025-11-24 17:06:40\n"
+            "2001:db8:1:100::/56  IA_PD  00:01:02:03     1       1  bound           3000       4000  2025-11-24 17:06:40\n");
+}
+
+TEST_F(RunTest, Lease6WritesPrintTheText) {
+  Answer(R"j({"result": 0, "text": "Lease for address 2001:db8:1::5, subnet-id 1 added."})j");
+  Result r = Call({"lease6-add", "2001:db8:1::5", "00:01:02:03", "1"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out, "Lease for address 2001:db8:1::5, subnet-id 1 added.\n");
+  Answer(R"j({"result": 1, "text": "IPv6 lease already exists for 2001:db8:1::5"})j");
+  r = Call({"lease6-add", "2001:db8:1::5", "00:01:02:03", "1"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_EQ(r.err, "fastlease: IPv6 lease already exists for 2001:db8:1::5\n");
+  Answer(R"j({"result": 3, "text": "IPv6 lease not found."})j");
+  r = Call({"lease6-update", "2001:db8:1::5", "00:01:02:03", "1"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.out, "IPv6 lease not found.\n");
+  Answer(R"j({"result": 0, "text": "IPv6 lease deleted."})j");
+  EXPECT_EQ(Call({"lease6-del", "2001:db8:1::5"}).out, "IPv6 lease deleted.\n");
+  Answer(R"j({"result": 3, "text": "Deleted 0 IPv6 lease(s) from subnet 2."})j");
+  r = Call({"lease6-wipe", "--subnet-id", "2"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.out, "Deleted 0 IPv6 lease(s) from subnet 2.\n");
+  ASSERT_EQ(server_.requests.size(), 5u);
+  EXPECT_EQ(server_.requests[2]["command"], "lease6-update");
+  EXPECT_EQ(server_.requests[4], json::parse(R"j({"command": "lease6-wipe", "arguments": {"subnet-id": 2}})j"));
+}
+
+TEST_F(RunTest, Lease6GetAllPagesFromTheLastAddress) {
+  Answer(Page6(0, 1000));
+  Answer(Page6(1000, 1000));
+  Answer(Page6(2000, 5));
+  Result r = Call({"lease6-get-all"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_EQ(Lines(r.out), 2006u);
+  EXPECT_THAT(r.out, StartsWith("address          type   duid"));
+  ASSERT_EQ(server_.requests.size(), 3u);
+  EXPECT_EQ(server_.requests[0], json::parse(R"j({"command": "lease6-get-page", "arguments": {"from": "start", "limit": 1000}})j"));
+  EXPECT_EQ(server_.requests[1], (json{{"command", "lease6-get-page"},
+                                       {"arguments", {{"from", "2001:db8:1::3e8"}, {"limit", 1000}}}}));
+  EXPECT_EQ(server_.requests[2]["arguments"], (json{{"from", Address6(1999)}, {"limit", 1000}}));
+}
+
+TEST_F(RunTest, Lease6GetAllStopsAtAnEmptyPageAndHonoursTheLimit) {
+  Answer(Page6(0, 1000));
+  Answer(R"j({"result": 3, "text": "0 IPv6 lease(s) found."})j");
+  Result r = Call({"lease6-get-all"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(Lines(r.out), 1001u);
+  EXPECT_EQ(server_.requests.size(), 2u);
+
+  server_.requests.clear();
+  Answer(Page6(0, 1000));
+  Answer(Page6(1000, 500));
+  r = Call({"lease6-get-all", "--limit", "1500"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(Lines(r.out), 1501u);
+  ASSERT_EQ(server_.requests.size(), 2u);
+  EXPECT_EQ(server_.requests[1]["arguments"]["limit"], 500);
+}
+
+TEST_F(RunTest, Lease6GetAllNoneExitsThree) {
+  Answer(R"j({"result": 3, "text": "0 IPv6 lease(s) found."})j");
+  Result r = Call({"lease6-get-all"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.out, "0 IPv6 lease(s) found.\n");
+  // An empty answer without text gets the IPv6 wording.
+  Answer(R"j({"result": 3, "text": ""})j");
+  r = Call({"lease6-get-all", "--json"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(json::parse(r.out), json::parse(R"j({"result": 3, "text": "0 IPv6 lease(s) found."})j"));
+}
+
+TEST_F(RunTest, Lease6PageThatDoesNotAdvanceExitsFive) {
+  Answer(Page6(0, 1000));
+  Answer(Page6(0, 1000));  // the same page again
+  Result r = Call({"lease6-get-all"});
+  EXPECT_EQ(r.status, 5);
+  EXPECT_EQ(r.err, "fastlease: malformed answer: lease6-get-page did not advance past the previous page\n");
+  // Nor may a full page end in something that is not an IPv6 address.
+  json leases = json::array();
+  for (uint32_t i = 0; i < 1000; ++i) leases.push_back(Lease6(Address(i)));
+  Answer(json{{"result", 0}, {"text", "page"}, {"arguments", {{"leases", leases}, {"count", 1000}}}}.dump());
+  r = Call({"lease6-get-all"});
+  EXPECT_EQ(r.status, 5);
+  EXPECT_THAT(r.err, HasSubstr("lease6-get-page did not advance"));
+}
+
+TEST_F(RunTest, Lease6GetAllJsonJoinsThePages) {
+  Answer(Page6(0, 1000));
+  Answer(Page6(1000, 2));
+  Result r = Call({"lease6-get-all", "--json"});
+  EXPECT_EQ(r.status, 0);
+  json answer = json::parse(r.out);
+  EXPECT_EQ(answer["result"], 0);
+  EXPECT_EQ(answer["text"], "1002 IPv6 lease(s) found.");
+  EXPECT_EQ(answer["arguments"]["count"], 1002);
+  EXPECT_EQ(answer["arguments"]["leases"].size(), 1002u);
+}
+
+TEST_F(RunTest, Lease6GetAllOfSubnetsUsesGetAllAndTheLimit) {
+  Answer(Page6(0, 10));
+  Result r = Call({"lease6-get-all", "--subnet-id", "1", "--limit", "4"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(Lines(r.out), 5u);
+  EXPECT_EQ(server_.requests[0], json::parse(R"j({"command": "lease6-get-all", "arguments": {"subnets": [1]}})j"));
+}
+
+TEST_F(RunTest, Lease6PageHintsTheNextPage) {
+  Answer(Page6(0, 2));
+  Result r = Call({"lease6-get-page", "--limit", "2"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(Lines(r.out), 3u);
+  EXPECT_EQ(r.err, "next page: fastlease lease6-get-page --from 2001:db8:1::2 --limit 2\n");
+  Answer(Page6(0, 1));
+  r = Call({"lease6-get-page", "--limit", "2"});
+  EXPECT_EQ(r.err, "");
+  Answer(R"j({"result": 3, "text": "0 IPv6 lease(s) found.", "arguments": {"leases": [], "count": 0}})j");
+  r = Call({"lease6-get-page", "--from", "2001:db8:1::2"});
+  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.out, "0 IPv6 lease(s) found.\n");
+}
+
+TEST_F(RunTest, StatsOfDhcp6AskWithTheService) {
+  Answer(R"j({"result": 0, "text": "", "arguments": {"pkt6-received": [[10, "t"]], "subnet[1].assigned-nas": [[2, "t"]]}})j");
+  Result r = Call({"stats", "-6"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.out,
+            "name                    value  timestamp\n"
+            "pkt6-received              10  t\n"
+            "\n"
+            "subnet[1].assigned-nas      2  t\n");
+  EXPECT_EQ(server_.requests[0], json::parse(R"j({"command": "statistic-get-all", "service": ["dhcp6"]})j"));
+
+  Answer(R"j({"result": 0, "text": "", "arguments": {"pkt6-sent": [[3, "t"]]}})j");
+  Answer(R"j({"result": 0, "text": "", "arguments": {}})j");
+  r = Call({"stats", "--service", "dhcp6", "pkt6-sent", "pkt4-sent"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.err, "fastlease: no statistic named 'pkt4-sent'\n");
+  ASSERT_EQ(server_.requests.size(), 3u);
+  EXPECT_EQ(server_.requests[1]["service"], json::array({"dhcp6"}));
+  EXPECT_EQ(server_.requests[2], json::parse(R"j({"command": "statistic-get", "service": ["dhcp6"], "arguments": {"name": "pkt4-sent"}})j"));
+
+  Answer(R"j({"result": 0, "text": "All statistics reset."})j");
+  r = Call({"stats", "reset", "-6"});
+  EXPECT_EQ(r.out, "All statistics reset.\n");
+  EXPECT_EQ(server_.requests.back(), json::parse(R"j({"command": "statistic-reset-all", "service": ["dhcp6"]})j"));
 }
 
 TEST_F(RunTest, StatsByNameMerges) {
@@ -569,6 +770,22 @@ TEST_F(RunTest, CompletionMatchesTheShippedScript) {
          "`fastlease completion bash > deploy/completion/fastlease.bash`";
 }
 
+// The script `fastlease completion bash` prints, in a file to source. The
+// shipped copy is kept equal to it by CompletionMatchesTheShippedScript.
+const std::string& CompletionScriptFile() {
+  static const std::string path = [] {
+    char name[] = "/tmp/fastlease_cli_completionXXXXXX";
+    int fd = mkstemp(name);
+    EXPECT_GE(fd, 0);
+    const std::string script = BashCompletionScript();
+    EXPECT_EQ(write(fd, script.data(), script.size()), static_cast<ssize_t>(script.size()));
+    close(fd);
+    std::atexit([] { std::remove(CompletionScriptFile().c_str()); });
+    return std::string(name);
+  }();
+  return path;
+}
+
 // Runs the completion function in bash for a command line ending in `cur`.
 // `prelude` runs first (e.g. a stand-in for bash-completion's helpers).
 std::string Complete(const std::vector<std::string>& words, const std::string& prelude = "") {
@@ -577,7 +794,7 @@ std::string Complete(const std::vector<std::string>& words, const std::string& p
   std::string script = fmt::format(
       "{}source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE=\"${{COMP_WORDS[*]}}\"; "
       "_fastlease; for w in \"${{COMPREPLY[@]}}\"; do echo \"$w\"; done | sort | tr '\\n' ' '",
-      prelude, FL_COMPLETION_FILE, array, words.size() - 1);
+      prelude, CompletionScriptFile(), array, words.size() - 1);
   std::string command = "bash --norc --noprofile -c " + fmt::format("\"{}\"", [&] {
     std::string escaped;
     for (char c : script) {
@@ -593,6 +810,27 @@ std::string Complete(const std::vector<std::string>& words, const std::string& p
   while (size_t n = fread(buf, 1, sizeof(buf), pipe)) out.append(buf, n);
   pclose(pipe);
   return out;
+}
+
+TEST(CompletionTest, BashCompletesDhcp6Commands) {
+  EXPECT_EQ(Complete({"fastlease", "lease6-get-"}),
+            "lease6-get-all lease6-get-by-duid lease6-get-page ");
+  EXPECT_EQ(Complete({"fastlease", "lease6"}),
+            "lease6-add lease6-del lease6-get lease6-get-all lease6-get-by-duid lease6-get-page "
+            "lease6-update lease6-wipe ");
+  EXPECT_EQ(Complete({"fastlease", "lease6-get", "--"}),
+            "--duid --help --iaid --json --socket --subnet-id --timeout --type --version ");
+  EXPECT_EQ(Complete({"fastlease", "lease6-get", "2001:db8::1", "--type", ""}), "IA_NA IA_PD ");
+  EXPECT_EQ(Complete({"fastlease", "lease6-del", "2001:db8::1", "--type", "IA_P"}), "IA_PD ");
+  EXPECT_EQ(Complete({"fastlease", "lease6-update", "2001:db8::1", "00:01", "1", "--f"}), "--force-create ");
+  EXPECT_EQ(Complete({"fastlease", "lease6-add", "2001:db8::1", "--p"}), "--preferred-lft --prefix-len ");
+  EXPECT_EQ(Complete({"fastlease", "lease6-add", "2001:db8::1", "--prefix-len", ""}), "");
+  EXPECT_EQ(Complete({"fastlease", "stats", "-"}), "--help --json --service --socket --timeout --version -6 ");
+  EXPECT_EQ(Complete({"fastlease", "stats", "--service", ""}), "dhcp4 dhcp6 ");
+  EXPECT_EQ(Complete({"fastlease", "stats", "-6", "pkt6-rep"}), "pkt6-reply-received pkt6-reply-sent ");
+  EXPECT_EQ(Complete({"fastlease", "stats", "--service", "dhcp6", "re"}), "reset ");
+  EXPECT_EQ(Complete({"fastlease", "stats", "reset", "--s"}), "--service --socket ");
+  EXPECT_EQ(Complete({"fastlease", "raw", "lease6-get-by"}), "lease6-get-by-duid ");
 }
 
 TEST(CompletionTest, BashCompletesCommandsSubcommandsAndFlags) {
