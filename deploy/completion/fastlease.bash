@@ -17,13 +17,15 @@ _fastlease()
     COMPREPLY=()
 
     local global="--socket --json --timeout --help --version"
-    local commands="lease4-get leases lease4-add lease4-update lease4-del lease4-wipe lease4-get-by-hw-address lease4-get-all lease4-get-page stats statistic-get statistic-get-all statistic-reset statistic-reset-all config config-get config-test config-set config-reload config-write status status-get version version-get list-commands build-report shutdown raw help completion"
-    local kea_commands="build-report config-get config-reload config-set config-test config-write lease4-add lease4-del lease4-get lease4-get-all lease4-get-by-hw-address lease4-get-page lease4-update lease4-wipe list-commands shutdown statistic-get statistic-get-all statistic-reset statistic-reset-all status-get version-get"
-    local stats="pkt4-received pkt4-discover-received pkt4-offer-received pkt4-request-received pkt4-ack-received pkt4-nak-received pkt4-release-received pkt4-decline-received pkt4-inform-received pkt4-unknown-received pkt4-sent pkt4-offer-sent pkt4-ack-sent pkt4-nak-sent pkt4-parse-failed pkt4-receive-drop declined-addresses assigned-addresses"
+    local commands="lease4-get leases lease4-add lease4-update lease4-del lease4-wipe lease4-get-by-hw-address lease4-get-all lease4-get-page lease6-get lease6-get-all lease6-get-page lease6-get-by-duid lease6-add lease6-update lease6-del lease6-wipe stats statistic-get statistic-get-all statistic-reset statistic-reset-all config config-get config-test config-set config-reload config-write status status-get version version-get list-commands build-report shutdown raw help completion"
+    local kea_commands="build-report config-get config-reload config-set config-test config-write lease4-add lease4-del lease4-get lease4-get-all lease4-get-by-hw-address lease4-get-page lease4-update lease4-wipe lease6-add lease6-del lease6-get lease6-get-all lease6-get-by-duid lease6-get-page lease6-update lease6-wipe list-commands shutdown statistic-get statistic-get-all statistic-reset statistic-reset-all status-get version-get"
+    local stats="pkt4-received pkt4-discover-received pkt4-offer-received pkt4-request-received pkt4-ack-received pkt4-nak-received pkt4-release-received pkt4-decline-received pkt4-inform-received pkt4-unknown-received pkt4-sent pkt4-offer-sent pkt4-ack-sent pkt4-nak-sent pkt4-parse-failed pkt4-receive-drop declined-addresses assigned-addresses pkt6-received pkt6-solicit-received pkt6-advertise-received pkt6-request-received pkt6-confirm-received pkt6-renew-received pkt6-rebind-received pkt6-reply-received pkt6-release-received pkt6-decline-received pkt6-reconfigure-received pkt6-infrequest-received pkt6-unknown-received pkt6-sent pkt6-advertise-sent pkt6-reply-sent pkt6-parse-failed pkt6-receive-drop"
 
     case "$prev" in
         --socket) COMPREPLY=( $(compgen -f -- "$cur") ); return 0 ;;
-        --client-id|--exit-value|--expire|--from|--hostname|--hw-address|--limit|--socket|--subnet-id|--timeout|--valid-lft) return 0 ;;
+        --service) COMPREPLY=( $(compgen -W "dhcp4 dhcp6" -- "$cur") ); return 0 ;;
+        --type) COMPREPLY=( $(compgen -W "IA_NA IA_PD" -- "$cur") ); return 0 ;;
+        --client-id|--duid|--exit-value|--expire|--from|--hostname|--hw-address|--iaid|--limit|--preferred-lft|--prefix-len|--service|--socket|--subnet-id|--timeout|--type|--valid-lft) return 0 ;;
     esac
 
     # The command word and the word after it, skipping flags and their values.
@@ -32,7 +34,7 @@ _fastlease()
         w="${words[i]}"
         if (( skip )); then skip=0; continue; fi
         case "$w" in
-            --client-id|--exit-value|--expire|--from|--hostname|--hw-address|--limit|--socket|--subnet-id|--timeout|--valid-lft) skip=1 ;;
+            --client-id|--duid|--exit-value|--expire|--from|--hostname|--hw-address|--iaid|--limit|--preferred-lft|--prefix-len|--service|--socket|--subnet-id|--timeout|--type|--valid-lft) skip=1 ;;
             -*) ;;
             *) if [[ -z $cmd ]]; then cmd=$w; elif [[ -z $sub ]]; then sub=$w; fi ;;
         esac
@@ -63,6 +65,19 @@ _fastlease()
         "lease4-wipe") flags="--subnet-id" ;;
         "lease4-get-all") flags="--subnet-id" ;;
         "lease4-get-page") flags="--from --limit" ;;
+        "lease6-get") flags="--duid --iaid --subnet-id --type" ;;
+        "lease6-get-all") flags="--subnet-id --limit" ;;
+        "lease6-get-page") flags="--from --limit" ;;
+        "lease6-add") flags="--type --prefix-len --subnet-id --valid-lft --preferred-lft --hostname --expire" ;;
+        "lease6-update") flags="--type --prefix-len --subnet-id --valid-lft --preferred-lft --hostname --expire --force-create" ;;
+        "lease6-del") flags="--duid --iaid --subnet-id --type" ;;
+        "lease6-wipe") flags="--subnet-id" ;;
+        "stats") flags="--service -6" ;;
+        "stats reset") flags="--service -6" ;;
+        "statistic-get") flags="--service -6" ;;
+        "statistic-get-all") flags="--service -6" ;;
+        "statistic-reset") flags="--service -6" ;;
+        "statistic-reset-all") flags="--service -6" ;;
         "shutdown") flags="--exit-value" ;;
     esac
     if [[ $cur == -* ]]; then
