@@ -699,7 +699,12 @@ std::string Management::LeaseAddOrUpdate(uint64_t id, const json& args, bool upd
   wanted.address = *addr;
   wanted.subnet_id = subnet_id;
   wanted.valid = args.value("valid-lft", sub->config->valid_lifetime);
-  wanted.expire = args.contains("expire") ? args["expire"].get<uint32_t>() : now + wanted.valid;
+  wanted.expire = now + wanted.valid;
+  if (args.contains("expire")) {
+    std::optional<uint32_t> e = ParseU32(args["expire"]);
+    if (!e) return Result(1, "'expire' must be a number of seconds since the epoch below 2^32");
+    wanted.expire = *e;
+  }
   if (args.contains("state") && args["state"].get<int>() != 0) {
     return Result(1, "only 'state': 0 (default) leases can be added");
   }

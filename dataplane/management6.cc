@@ -364,7 +364,12 @@ std::string Management::Lease6AddOrUpdate(uint64_t id, const json& args, bool up
   wanted.subnet_id = subnet_id;
   wanted.valid = args.value("valid-lft", sub->config->valid_lifetime);
   wanted.preferred = args.value("preferred-lft", std::min(sub->config->preferred_lifetime, wanted.valid));
-  wanted.expire = args.contains("expire") ? args["expire"].get<uint32_t>() : now + wanted.valid;
+  wanted.expire = now + wanted.valid;
+  if (args.contains("expire")) {
+    std::optional<uint32_t> e = ParseU32(args["expire"]);
+    if (!e) return Result(1, "'expire' must be a number of seconds since the epoch below 2^32");
+    wanted.expire = *e;
+  }
 
   absl::StatusOr<std::vector<Lease6>> at = s_.store->Leases6At(*addr);
   if (!at.ok()) return Result(1, std::string(at.status().message()));

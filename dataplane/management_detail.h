@@ -24,6 +24,12 @@ std::string HexColons(const uint8_t* p, size_t n);
 // "52:54:00:ab:cd:ef", "52-54-…", "525400abcdef" → bytes (at most `max`);
 // nullopt if malformed.
 std::optional<std::vector<uint8_t>> ParseHex(const nlohmann::json& v, size_t max);
+// A JSON number 0..2^32-1 (lifetimes, expiry, ids); nullopt for anything else, so a
+// larger value is refused instead of cut to 32 bits.
+inline std::optional<uint32_t> ParseU32(const nlohmann::json& v) {
+  if (!v.is_number_unsigned() || v.get<uint64_t>() > UINT32_MAX) return std::nullopt;
+  return uint32_t(v.get<uint64_t>());
+}
 // Kea's statistics timestamp, local time with microseconds.
 std::string Timestamp();
 

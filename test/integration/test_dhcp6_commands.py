@@ -142,6 +142,9 @@ def test_lease6_writes_are_durable_and_keep_the_pools_right(netlinks, dataplane,
         bad = cmd(c, "lease6-add", **{"ip-address": "2001:db8:2::160", "prefix-len": bad_len,
                                       "duid": duid_b, "iaid": 9})
         assert bad["result"] == 1 and "prefix-len" in bad["text"], bad
+    bad = cmd(c, "lease6-add", **{"ip-address": "2001:db8:2::160", "duid": duid_b, "iaid": 9,
+                                  "expire": 2 ** 32 + 5})
+    assert bad["result"] == 1 and "expire" in bad["text"], bad
     outside = cmd(c, "lease6-add", **{"ip-address": "2001:db8:77::1", "duid": duid_b, "iaid": 1})
     assert outside["result"] == 1 and "no subnet holds" in outside["text"], outside
     wait_stat(c, "subnet[2].assigned-pds", 1)
