@@ -187,3 +187,30 @@ def test_lease6_writes_are_durable_and_keep_the_pools_right(netlinks, dataplane,
     assert cmd(c, "lease6-get-all")["result"] == 3
     wait_stat(c, "subnet[2].assigned-pds", 0)
     assert cmd(c, "lease6-wipe", **{"subnet-id": 99})["result"] == 1
+
+
+def test_lease6_commands_and_v6_statistics_through_the_cli(netlinks, dataplane, control):
+    link = netlinks()
+    dp = dataplane([link], config=v6_config([link]))
+    c = control(dp)
+    duid = "00:03:00:01:02:cc:00:00:00:07"
+    c.cli("lease6-add", "2001:db8:2::170", duid, "4", "--valid-lft", "6000", check=0)
+    c.cli("lease6-add", "2001:db8:9000:20::", duid, "5", "--type", "IA_PD", "--prefix-len", "60",
+          check=0)
+    table = c.cli("lease6-get", "2001:db8:2::170", check=0).stdout
+    assert "2001:db8:2::170" in table and duid in table and "IA_NA" in table, table
+    assert c.json("lease6-get", "2001:db8:9000:20::", "--type", "IA_PD")["arguments"][
+        "prefix-len"] == 60
+    listed = c.cli("lease6-get-by-duid", duid, check=0).stdout
+    assert "2001:db8:2::170" in listed and "2001:db8:9000:20::" in listed, listed
+    every = c.cli("lease6-get-all", check=0).stdout
+    assert "2001:db8:2::170" in every and "2001:db8:9000:20::" in every, every
+    c.cli("lease6-get", "2001:db8:2::171", check=3)          # nothing there
+    c.cli("lease6-get", "10.0.0.1", check=2)                 # not IPv6: a usage error
+    wait_stat(c, "subnet[2].assigned-pds", 1)
+    st = c.json("statistic-get", "-6", "subnet[2].assigned-nas")["arguments"]
+    assert st["subnet[2].assigned-nas"][0][0] == 1, st
+    c.cli("lease6-del", "2001:db8:2::170", check=0)
+    c.cli("lease6-get", "2001:db8:2::170", check=3)
+    wiped = c.json("lease6-wipe", "--subnet-id", "2")
+    assert wiped["text"] == "Deleted 1 IPv6 lease(s) from subnet 2.", wiped
