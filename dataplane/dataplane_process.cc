@@ -81,15 +81,36 @@ bool RestartNeeded(const config::Config& running, const config::Config& next) {
          la.path != lb.path || la.durability != lb.durability || la.max_batch != lb.max_batch;
 }
 
-// Leases a shard is sized for up front: its share of every pool, at least 1024.
+// Leases a shard is sized for up front: its share of the slots, plus a quarter, at
+// least 1024, at most `max` (a bigger population grows the slab).
+size_t ShardShare(uint64_t slots, uint32_t workers, uint64_t max) {
+  const uint64_t per_shard = slots / workers + 1;
+  return size_t(std::clamp<uint64_t>(per_shard + per_shard / 4, 1024, max));
+}
+
+// v4: every pool's addresses and every reservation.
 size_t ExpectedLeasesPerShard(const config::Config& c) {
   uint64_t addresses = 0;
   for (const config::Subnet4& s : c.dhcp4.subnets) {
     for (const config::Pool& p : s.pools) addresses += uint64_t(p.last) - p.first + 1;
     addresses += s.reservations.size();
   }
-  const uint64_t per_shard = addresses / c.dataplane.workers + 1;
-  return size_t(std::clamp<uint64_t>(per_shard + per_shard / 4, 1024, uint64_t(1) << 22));
+  return ShardShare(addresses, c.dataplane.workers, uint64_t(1) << 22);
+}
+
+// v6: one slot per IA, so every address and delegated prefix and every reservation's;
+// 1024 without a Dhcp6 section (a reload may add one; the slab grows then). v6 pools
+// are sparse by nature (a /104 has 2^24 addresses), so the up-front share stops at
+// 1 Mi slots (128 MiB of 128-byte leases) per shard.
+size_t ExpectedLeases6PerShard(const config::Config& c) {
+  if (!c.dhcp6.enabled) return 1024;
+  uint64_t slots = 0;
+  for (const config::Subnet6& s : c.dhcp6.subnets) {
+    for (const config::Pool6& p : s.pools) slots += p.size;
+    for (const config::PdPool& p : s.pd_pools) slots += p.size;
+    for (const config::Reservation6& r : s.reservations) slots += r.ip_addresses.size() + r.prefixes.size();
+  }
+  return ShardShare(slots, c.dataplane.workers, uint64_t(1) << 20);
 }
 
 uint32_t UnixNow() { return uint32_t(std::time(nullptr)); }
@@ -293,9 +314,8 @@ bool DataplaneProcess::Impl::Start(const char* program) {
   const size_t expected = ExpectedLeasesPerShard(config_);
   std::vector<leasedb::LeaseShard*> shard_ptrs;
   std::vector<leasedb::Lease6Shard*> shard6_ptrs;
-  // v6 shards exist even without a Dhcp6 section (a reload may add one); sized small
-  // then, and grown by their slab when needed.
-  const size_t expected6 = config_.dhcp6.enabled ? expected : 1024;
+  // v6 shards exist even without a Dhcp6 section (a reload may add one).
+  const size_t expected6 = ExpectedLeases6PerShard(config_);
   for (uint32_t w = 0; w < dp.workers; ++w) {
     shards_.push_back(std::make_unique<leasedb::LeaseShard>(w, expected, dp.change_ring_size));
     shard_ptrs.push_back(shards_.back().get());
