@@ -296,7 +296,7 @@ std::string Management::Dispatch(uint64_t id, const std::string& c, const json& 
   if (c == "lease4-add") return LeaseAddOrUpdate(id, args, false);
   if (c == "lease4-update") return LeaseAddOrUpdate(id, args, true);
   if (c == "lease4-del") return LeaseDel(id, args);
-  if (c == "lease4-wipe") return LeaseWipe(id, args);
+  if (c == "lease4-wipe") return LeaseWipe(id, args, false);
   if (c == "lease6-get") return Lease6Get(args);
   if (c == "lease6-get-all") return Lease6GetAll(args);
   if (c == "lease6-get-page") return Lease6GetPage(args);
@@ -304,7 +304,7 @@ std::string Management::Dispatch(uint64_t id, const std::string& c, const json& 
   if (c == "lease6-add") return Lease6AddOrUpdate(id, args, false);
   if (c == "lease6-update") return Lease6AddOrUpdate(id, args, true);
   if (c == "lease6-del") return Lease6Del(id, args);
-  if (c == "lease6-wipe") return Lease6Wipe(id, args);
+  if (c == "lease6-wipe") return LeaseWipe(id, args, true);
   if (c == "shutdown") {
     int exit_value = 0;
     if (args.contains("exit-value")) {
@@ -822,24 +822,29 @@ std::string Management::LeaseDel(uint64_t id, const json& args) {
   return Submit(id, std::move(p));
 }
 
-std::string Management::LeaseWipe(uint64_t id, const json& args) {
+// lease4-wipe and lease6-wipe: every shard of the family wipes the subnet (0: all).
+std::string Management::LeaseWipe(uint64_t id, const json& args, bool v6) {
   const uint32_t subnet = args.value("subnet-id", 0u);
-  if (subnet != 0 && s_.publisher->Current()->config->SubnetById(subnet) == nullptr) {
-    return Result(1, absl::StrCat("no subnet with subnet-id ", subnet));
-  }
+  const size_t shards = v6 ? s_.shards6.size() : s_.shards.size();
+  if (v6 && (Config6() == nullptr || shards == 0)) return Result(1, "DHCPv6 is not configured");
+  const bool known = v6 ? Config6()->SubnetById(subnet) != nullptr
+                        : s_.publisher->Current()->config->SubnetById(subnet) != nullptr;
+  if (subnet != 0 && !known) return Result(1, absl::StrCat("no subnet with subnet-id ", subnet));
   auto p = std::make_unique<Pending>();
-  for (uint32_t s = 0; s < s_.shards.size(); ++s) {
+  for (uint32_t s = 0; s < shards; ++s) {
     auto cmd = std::make_unique<ShardCommand>();
     cmd->op = ShardCommand::Op::kWipe;
+    cmd->v6 = v6;
     cmd->subnet_id = subnet;
     p->shard.push_back(s);
     p->cmds.push_back(std::move(cmd));
   }
-  p->finish = [subnet](Pending& q) {
+  p->finish = [subnet, v6](Pending& q) {
     uint64_t n = 0;
     for (const auto& c : q.cmds) n += c->deleted;
     const std::string where = subnet == 0 ? "all subnets" : absl::StrCat("subnet ", subnet);
-    return Result(n ? 0 : 3, absl::StrCat("Deleted ", n, " IPv4 lease(s) from ", where, "."));
+    return Result(n ? 0 : 3, absl::StrCat("Deleted ", n, v6 ? " IPv6" : " IPv4", " lease(s) from ",
+                                          where, "."));
   };
   return Submit(id, std::move(p));
 }

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -137,7 +138,7 @@ class Management {
   std::string LeaseGetByClientId(const nlohmann::json& args);
   std::string LeaseAddOrUpdate(uint64_t id, const nlohmann::json& args, bool update);
   std::string LeaseDel(uint64_t id, const nlohmann::json& args);
-  std::string LeaseWipe(uint64_t id, const nlohmann::json& args);
+  std::string LeaseWipe(uint64_t id, const nlohmann::json& args, bool v6);
   // DHCPv6 (management6.cc).
   std::string Lease6Get(const nlohmann::json& args);
   std::string Lease6GetAll(const nlohmann::json& args);
@@ -145,7 +146,9 @@ class Management {
   std::string Lease6GetByDuid(const nlohmann::json& args);
   std::string Lease6AddOrUpdate(uint64_t id, const nlohmann::json& args, bool update);
   std::string Lease6Del(uint64_t id, const nlohmann::json& args);
-  std::string Lease6Wipe(uint64_t id, const nlohmann::json& args);
+  // The leases lease6-get/-del name, or an error answer.
+  std::variant<std::vector<leasedb::Lease6>, std::string> FindLeases6(const nlohmann::json& args,
+                                                                      const char* command);
   const dhcp6::ServerConfig6* Config6() const;
   static void QueueDelete6(Pending& p, const leasedb::Lease6& l, size_t shards);
   static int DeleteOutcome(const Pending& q, const char** error);

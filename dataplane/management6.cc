@@ -2,6 +2,7 @@
 // statistics (see management.h for the threading and answering contract).
 #include <algorithm>
 #include <ctime>
+#include <variant>
 
 #include "absl/strings/str_cat.h"
 #include "control/config/internal/ip6_text.h"
@@ -224,7 +225,10 @@ void Management::AddStatistics6(std::map<std::string, int64_t>& st) const {
 
 // ------------------------------------------------------------------ lease reads
 
-std::string Management::Lease6Get(const json& args) {
+// The stored leases lease6-get/-del name: by address, or by DUID + IAID + subnet;
+// then of the asked type. An error answer instead when the arguments are wrong.
+std::variant<std::vector<Lease6>, std::string> Management::FindLeases6(const json& args,
+                                                                      const char* command) {
   const std::optional<Lease6Type> type = ParseType(args);
   if (!type) return Result(1, "'type' must be \"IA_NA\" or \"IA_PD\"");
   std::vector<Lease6> found;
@@ -237,7 +241,7 @@ std::string Management::Lease6Get(const json& args) {
   } else if (args.contains("identifier-type") && args.contains("identifier") &&
              args.contains("iaid") && args.contains("subnet-id")) {
     if (args["identifier-type"] != "duid") {
-      return Result(1, "identifier-type must be 'duid' for lease6-get");
+      return Result(1, absl::StrCat("identifier-type must be 'duid' for ", command));
     }
     std::optional<std::vector<uint8_t>> duid = ParseHex(args["identifier"], kMaxDuidSize);
     if (!duid) return Result(1, "'identifier' is not a hex string");
@@ -248,11 +252,19 @@ std::string Management::Lease6Get(const json& args) {
     found = *std::move(r);
     std::erase_if(found, [&](const Lease6& l) { return l.iaid != iaid || l.subnet_id != subnet; });
   } else {
-    return Result(1, "lease6-get needs 'ip-address', or 'identifier-type', 'identifier', 'iaid' "
-                     "and 'subnet-id'");
+    return Result(1, absl::StrCat(command, " needs 'ip-address', or 'identifier-type', "
+                                  "'identifier', 'iaid' and 'subnet-id'"));
   }
   std::erase_if(found, [&](const Lease6& l) { return l.type != *type; });
-  if (const Lease6* l = Current(found)) return Result(0, "IPv6 lease found.", Lease6ToJson(*l));
+  return found;
+}
+
+std::string Management::Lease6Get(const json& args) {
+  auto found = FindLeases6(args, "lease6-get");
+  if (auto* error = std::get_if<std::string>(&found)) return *error;
+  if (const Lease6* l = Current(std::get<std::vector<Lease6>>(found))) {
+    return Result(0, "IPv6 lease found.", Lease6ToJson(*l));
+  }
   return Result(3, "Lease not found.");
 }
 
@@ -436,31 +448,9 @@ std::string Management::Lease6AddOrUpdate(uint64_t id, const json& args, bool up
 
 std::string Management::Lease6Del(uint64_t id, const json& args) {
   if (Config6() == nullptr || s_.shards6.empty()) return Result(1, "DHCPv6 is not configured");
-  const std::optional<Lease6Type> type = ParseType(args);
-  if (!type) return Result(1, "'type' must be \"IA_NA\" or \"IA_PD\"");
-  std::vector<Lease6> victims;
-  if (args.contains("ip-address")) {
-    std::optional<Ip6> a = ParseIp6(args["ip-address"]);
-    if (!a) return Result(1, "'ip-address' is not an IPv6 address");
-    absl::StatusOr<std::vector<Lease6>> at = s_.store->Leases6At(*a);
-    if (!at.ok()) return Result(1, std::string(at.status().message()));
-    victims = *std::move(at);
-  } else if (args.contains("identifier-type") && args.contains("identifier") &&
-             args.contains("iaid") && args.contains("subnet-id")) {
-    if (args["identifier-type"] != "duid") return Result(1, "identifier-type must be 'duid' for lease6-del");
-    std::optional<std::vector<uint8_t>> duid = ParseHex(args["identifier"], kMaxDuidSize);
-    if (!duid) return Result(1, "'identifier' is not a hex string");
-    absl::StatusOr<std::vector<Lease6>> r = s_.store->Leases6ByDuid(*duid);
-    if (!r.ok()) return Result(1, std::string(r.status().message()));
-    const uint32_t iaid = args["iaid"].get<uint32_t>();
-    const uint32_t subnet = args["subnet-id"].get<uint32_t>();
-    victims = *std::move(r);
-    std::erase_if(victims, [&](const Lease6& l) { return l.iaid != iaid || l.subnet_id != subnet; });
-  } else {
-    return Result(1, "lease6-del needs 'ip-address', or 'identifier-type', 'identifier', 'iaid' "
-                     "and 'subnet-id'");
-  }
-  std::erase_if(victims, [&](const Lease6& l) { return l.type != *type; });
+  auto found = FindLeases6(args, "lease6-del");
+  if (auto* error = std::get_if<std::string>(&found)) return *error;
+  const std::vector<Lease6>& victims = std::get<std::vector<Lease6>>(found);
   if (victims.empty()) return Result(3, "IPv6 lease not found.");
   auto p = std::make_unique<Pending>();
   for (const Lease6& l : victims) QueueDelete6(*p, l, s_.shards6.size());
@@ -471,31 +461,6 @@ std::string Management::Lease6Del(uint64_t id, const json& args) {
       case 3: return Result(3, "IPv6 lease not found.");
       default: return Result(0, "IPv6 lease deleted.");
     }
-  };
-  return Submit(id, std::move(p));
-}
-
-std::string Management::Lease6Wipe(uint64_t id, const json& args) {
-  const dhcp6::ServerConfig6* cfg = Config6();
-  if (cfg == nullptr || s_.shards6.empty()) return Result(1, "DHCPv6 is not configured");
-  const uint32_t subnet = args.value("subnet-id", 0u);
-  if (subnet != 0 && cfg->SubnetById(subnet) == nullptr) {
-    return Result(1, absl::StrCat("no subnet with subnet-id ", subnet));
-  }
-  auto p = std::make_unique<Pending>();
-  for (uint32_t s = 0; s < s_.shards6.size(); ++s) {
-    auto cmd = std::make_unique<ShardCommand>();
-    cmd->op = ShardCommand::Op::kWipe;
-    cmd->v6 = true;
-    cmd->subnet_id = subnet;
-    p->shard.push_back(s);
-    p->cmds.push_back(std::move(cmd));
-  }
-  p->finish = [subnet](Pending& q) {
-    uint64_t n = 0;
-    for (const auto& c : q.cmds) n += c->deleted;
-    const std::string where = subnet == 0 ? "all subnets" : absl::StrCat("subnet ", subnet);
-    return Result(n ? 0 : 3, absl::StrCat("Deleted ", n, " IPv6 lease(s) from ", where, "."));
   };
   return Submit(id, std::move(p));
 }
