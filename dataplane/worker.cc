@@ -505,8 +505,6 @@ void FlushTx(WorkerContext& ctx) {
   ctx.last_drain = ctx.now_tsc;
 }
 
-// Lease commands from the management thread: at most a few per turn; a wipe
-// runs kWipeSlotsPerTurn slots per turn until it has walked the shard.
 // One v6 lease command; true while a wipe has more to do (it stays running).
 bool RunShardCommand6(WorkerContext& ctx, ShardCommand& cmd) {
   if (ctx.config6 == nullptr || ctx.shard6 == nullptr) {
@@ -542,6 +540,8 @@ bool RunShardCommand6(WorkerContext& ctx, ShardCommand& cmd) {
   return false;
 }
 
+// Lease commands from the management thread: at most a few per turn; a wipe
+// runs kWipeSlotsPerTurn slots per turn until it has walked the shard.
 uint32_t RunShardCommands(WorkerContext& ctx) {
   uint32_t work = 0;
   for (int i = 0; i < 4; ++i) {
