@@ -84,20 +84,29 @@ std::string Timestamp() {
   return buf;
 }
 
+std::variant<std::vector<uint32_t>, std::string> SubnetFilter(const json& args) {
+  std::vector<uint32_t> subnets;
+  if (args.contains("subnets")) {
+    if (!args["subnets"].is_array()) return Result(1, "'subnets' must be a list of subnet ids");
+    for (const json& v : args["subnets"]) subnets.push_back(v.get<uint32_t>());
+  }
+  return subnets;
+}
+
+std::string CheckPageArgs(const json& args, const char* command) {
+  if (!args.contains("from") || !args.contains("limit")) {
+    return Result(1, absl::StrCat(command, " needs 'from' and 'limit'"));
+  }
+  if (!args["limit"].is_number_unsigned() || args["limit"].get<uint64_t>() == 0 ||
+      args["limit"].get<uint64_t>() > 1000000) {
+    return Result(1, "'limit' must be a number from 1 to 1000000");
+  }
+  return "";
+}
+
 }  // namespace management_detail
 
 using namespace management_detail;
-
-namespace {
-
-std::string LeasesFound(const std::vector<Lease>& leases) {
-  json list = json::array();
-  for (const Lease& l : leases) list.push_back(LeaseToJson(l));
-  const size_t n = leases.size();
-  return Result(n ? 0 : 3, absl::StrCat(n, " IPv4 lease(s) found."), json{{"leases", list}});
-}
-
-}  // namespace
 
 json LeaseToJson(const Lease& l) {
   json j;
@@ -534,11 +543,9 @@ std::string Management::LeaseGet(const json& args) {
 }
 
 std::string Management::LeaseGetAll(const json& args) {
-  std::vector<uint32_t> subnets;
-  if (args.contains("subnets")) {
-    if (!args["subnets"].is_array()) return Result(1, "'subnets' must be a list of subnet ids");
-    for (const json& v : args["subnets"]) subnets.push_back(v.get<uint32_t>());
-  }
+  auto filter = SubnetFilter(args);
+  if (auto* error = std::get_if<std::string>(&filter)) return *error;
+  const std::vector<uint32_t>& subnets = std::get<std::vector<uint32_t>>(filter);
   std::vector<Lease> leases;
   absl::Status s = s_.store->ForEach([&](const Lease& l) {
     if (subnets.empty() || std::find(subnets.begin(), subnets.end(), l.subnet_id) != subnets.end()) {
@@ -550,11 +557,7 @@ std::string Management::LeaseGetAll(const json& args) {
 }
 
 std::string Management::LeaseGetPage(const json& args) {
-  if (!args.contains("from") || !args.contains("limit")) return Result(1, "lease4-get-page needs 'from' and 'limit'");
-  if (!args["limit"].is_number_unsigned() || args["limit"].get<uint64_t>() == 0 ||
-      args["limit"].get<uint64_t>() > 1000000) {
-    return Result(1, "'limit' must be a number from 1 to 1000000");
-  }
+  if (std::string error = CheckPageArgs(args, "lease4-get-page"); !error.empty()) return error;
   bool from_start = false;
   uint32_t after = 0;
   if (args["from"].is_string() && args["from"].get<std::string>() == "start") {
@@ -566,10 +569,7 @@ std::string Management::LeaseGetPage(const json& args) {
   }
   absl::StatusOr<std::vector<Lease>> page = s_.store->Page(after, from_start, args["limit"].get<size_t>());
   if (!page.ok()) return Result(1, std::string(page.status().message()));
-  json list = json::array();
-  for (const Lease& l : *page) list.push_back(LeaseToJson(l));
-  return Result(page->empty() ? 3 : 0, absl::StrCat(page->size(), " IPv4 lease(s) found."),
-                json{{"leases", list}, {"count", page->size()}});
+  return LeasesFound(*page, /*with_count=*/true);
 }
 
 std::string Management::LeaseGetByHw(const json& args) {

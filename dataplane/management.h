@@ -190,6 +190,6 @@ class Management {
 
 // Kea's JSON shape of a lease (docs/commands.md).
 nlohmann::json LeaseToJson(const leasedb::Lease& l);
-nlohmann::json Lease6ToJson(const leasedb::Lease6& l);
+nlohmann::json LeaseToJson(const leasedb::Lease6& l);
 
 }  // namespace fastlease::dataplane

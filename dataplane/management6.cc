@@ -42,18 +42,11 @@ std::optional<Lease6Type> ParseType(const json& args) {
   return std::nullopt;
 }
 
-std::string Leases6Found(const std::vector<Lease6>& leases) {
-  json list = json::array();
-  for (const Lease6& l : leases) list.push_back(Lease6ToJson(l));
-  const size_t n = leases.size();
-  return Result(n ? 0 : 3, absl::StrCat(n, " IPv6 lease(s) found."), json{{"leases", list}});
-}
-
 uint32_t ShardFor6(const Lease6& l, size_t shards) { return uint32_t(l.duid_hash % shards); }
 
 }  // namespace
 
-json Lease6ToJson(const Lease6& l) {
+json LeaseToJson(const Lease6& l) {
   json j;
   j["ip-address"] = config::internal::FormatIpv6(l.address);
   j["type"] = leasedb::Lease6TypeName(l.type);
@@ -263,17 +256,15 @@ std::string Management::Lease6Get(const json& args) {
   auto found = FindLeases6(args, "lease6-get");
   if (auto* error = std::get_if<std::string>(&found)) return *error;
   if (const Lease6* l = Current(std::get<std::vector<Lease6>>(found))) {
-    return Result(0, "IPv6 lease found.", Lease6ToJson(*l));
+    return Result(0, "IPv6 lease found.", LeaseToJson(*l));
   }
   return Result(3, "Lease not found.");
 }
 
 std::string Management::Lease6GetAll(const json& args) {
-  std::vector<uint32_t> subnets;
-  if (args.contains("subnets")) {
-    if (!args["subnets"].is_array()) return Result(1, "'subnets' must be a list of subnet ids");
-    for (const json& v : args["subnets"]) subnets.push_back(v.get<uint32_t>());
-  }
+  auto filter = SubnetFilter(args);
+  if (auto* error = std::get_if<std::string>(&filter)) return *error;
+  const std::vector<uint32_t>& subnets = std::get<std::vector<uint32_t>>(filter);
   std::vector<Lease6> leases;
   absl::Status s = s_.store->ForEach6([&](const Lease6& l) {
     if (subnets.empty() || std::find(subnets.begin(), subnets.end(), l.subnet_id) != subnets.end()) {
@@ -281,17 +272,11 @@ std::string Management::Lease6GetAll(const json& args) {
     }
   });
   if (!s.ok()) return Result(1, std::string(s.message()));
-  return Leases6Found(leases);
+  return LeasesFound(leases);
 }
 
 std::string Management::Lease6GetPage(const json& args) {
-  if (!args.contains("from") || !args.contains("limit")) {
-    return Result(1, "lease6-get-page needs 'from' and 'limit'");
-  }
-  if (!args["limit"].is_number_unsigned() || args["limit"].get<uint64_t>() == 0 ||
-      args["limit"].get<uint64_t>() > 1000000) {
-    return Result(1, "'limit' must be a number from 1 to 1000000");
-  }
+  if (std::string error = CheckPageArgs(args, "lease6-get-page"); !error.empty()) return error;
   bool from_start = false;
   Ip6 after{};
   if (args["from"].is_string() && args["from"].get<std::string>() == "start") {
@@ -303,10 +288,7 @@ std::string Management::Lease6GetPage(const json& args) {
   }
   absl::StatusOr<std::vector<Lease6>> page = s_.store->Page6(after, from_start, args["limit"].get<size_t>());
   if (!page.ok()) return Result(1, std::string(page.status().message()));
-  json list = json::array();
-  for (const Lease6& l : *page) list.push_back(Lease6ToJson(l));
-  return Result(page->empty() ? 3 : 0, absl::StrCat(page->size(), " IPv6 lease(s) found."),
-                json{{"leases", list}, {"count", page->size()}});
+  return LeasesFound(*page, /*with_count=*/true);
 }
 
 std::string Management::Lease6GetByDuid(const json& args) {
@@ -315,7 +297,7 @@ std::string Management::Lease6GetByDuid(const json& args) {
   if (!duid) return Result(1, "'duid' is not a hex string");
   absl::StatusOr<std::vector<Lease6>> r = s_.store->Leases6ByDuid(*duid);
   if (!r.ok()) return Result(1, std::string(r.status().message()));
-  return Leases6Found(*r);
+  return LeasesFound(*r);
 }
 
 // ------------------------------------------------------------------ lease writes

@@ -5,11 +5,15 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "dataplane/management.h"
 #include "leasedb/lease.h"
+#include "leasedb/lease6.h"
 
 namespace fastlease::dataplane::management_detail {
 
@@ -32,6 +36,25 @@ inline std::optional<uint32_t> ParseU32(const nlohmann::json& v) {
 }
 // Kea's statistics timestamp, local time with microseconds.
 std::string Timestamp();
+
+// The answer listing `leases` (v4 or v6): "N IPv4|IPv6 lease(s) found." with
+// {"leases": [...]}, result 3 when none; `with_count` adds "count" (lease*-get-page).
+template <class LeaseT>
+std::string LeasesFound(const std::vector<LeaseT>& leases, bool with_count = false) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const LeaseT& l : leases) list.push_back(LeaseToJson(l));
+  const size_t n = leases.size();
+  const char* family = std::is_same_v<LeaseT, leasedb::Lease6> ? "IPv6" : "IPv4";
+  nlohmann::json args{{"leases", std::move(list)}};
+  if (with_count) args["count"] = n;
+  return Result(n ? 0 : 3, std::to_string(n) + " " + family + " lease(s) found.", std::move(args));
+}
+
+// lease*-get-all's optional "subnets": the ids (empty: every subnet), or an error answer.
+std::variant<std::vector<uint32_t>, std::string> SubnetFilter(const nlohmann::json& args);
+// lease*-get-page's "from" (present) and "limit" (1..1000000): an error answer, or ""
+// when they are fine. The caller parses "from" ("start" or an address).
+std::string CheckPageArgs(const nlohmann::json& args, const char* command);
 
 // Statistics that are levels, not counts: statistic-reset leaves them alone.
 inline bool IsGauge(const std::string& name) {
