@@ -285,6 +285,13 @@ uint32_t DrainDispatched(WorkerContext& ctx) {
 
 // --- RX stages over one burst ---
 
+// Sends `m`, rewritten in place into a `len`-byte reply, back out of port `pi`.
+inline void SendInPlace(WorkerContext& ctx, uint8_t pi, rte_mbuf* m, size_t len, WorkerEvent counted) {
+  SetLength(m, len);
+  ctx.counters.Count(counted);
+  Tx(ctx, pi, m);
+}
+
 // Wire stage: answers ARP and ICMP in place, collects DHCP frames in ctx.dhcp.
 uint16_t WireStage(WorkerContext& ctx, uint8_t pi, rte_mbuf** pkts, uint16_t n) {
   uint16_t dhcp_count = 0;
@@ -307,34 +314,23 @@ uint16_t WireStage(WorkerContext& ctx, uint8_t pi, rte_mbuf** pkts, uint16_t n) 
       case FrameKind::kDhcp:
         ctx.dhcp[dhcp_count++] = m;
         break;
-      case FrameKind::kArpRequest: {
-        const size_t len = BuildArpReply(FrameWithTailroom(m), meta.info, local.mac);
-        SetLength(m, len);
-        ctx.counters.Count(WorkerEvent::kArpReplies);
-        Tx(ctx, pi, m);
+      case FrameKind::kArpRequest:
+        SendInPlace(ctx, pi, m, BuildArpReply(FrameWithTailroom(m), meta.info, local.mac),
+                    WorkerEvent::kArpReplies);
         break;
-      }
-      case FrameKind::kIcmpEcho: {
-        const size_t len = BuildIcmpEchoReply(FrameWithTailroom(m), meta.info, local.mac);
-        SetLength(m, len);
-        ctx.counters.Count(WorkerEvent::kIcmpReplies);
-        Tx(ctx, pi, m);
+      case FrameKind::kIcmpEcho:
+        SendInPlace(ctx, pi, m, BuildIcmpEchoReply(FrameWithTailroom(m), meta.info, local.mac),
+                    WorkerEvent::kIcmpReplies);
         break;
-      }
-      case FrameKind::kNeighborSolicit: {  // NDP, the IPv6 ARP: counted with it
-        const size_t len = BuildNeighborAdvertisement(FrameWithTailroom(m), meta.info, local.mac);
-        SetLength(m, len);
-        ctx.counters.Count(WorkerEvent::kArpReplies);
-        Tx(ctx, pi, m);
+      case FrameKind::kNeighborSolicit:  // NDP, the IPv6 ARP: counted with it
+        SendInPlace(ctx, pi, m,
+                    BuildNeighborAdvertisement(FrameWithTailroom(m), meta.info, local.mac),
+                    WorkerEvent::kArpReplies);
         break;
-      }
-      case FrameKind::kIcmp6Echo: {
-        const size_t len = BuildIcmp6EchoReply(FrameWithTailroom(m), meta.info, local.mac);
-        SetLength(m, len);
-        ctx.counters.Count(WorkerEvent::kIcmpReplies);
-        Tx(ctx, pi, m);
+      case FrameKind::kIcmp6Echo:
+        SendInPlace(ctx, pi, m, BuildIcmp6EchoReply(FrameWithTailroom(m), meta.info, local.mac),
+                    WorkerEvent::kIcmpReplies);
         break;
-      }
       case FrameKind::kDhcp6:  // parsed and handled in the DHCP stage with the v4 ones
         ctx.dhcp[dhcp_count++] = m;
         break;
