@@ -22,6 +22,10 @@ enum class LeaseState : uint8_t {
   kDeclined = 5,   // address declined; quarantined until `expire`
 };
 const char* LeaseStateName(LeaseState s);
+// Offered, bound and declined leases take their address's (or prefix's) pool slot.
+inline bool HoldsPoolSlot(LeaseState s) {
+  return s == LeaseState::kOffered || s == LeaseState::kBound || s == LeaseState::kDeclined;
+}
 
 // What the client is known by: option 61 or htype+chaddr.
 enum class KeyKind : uint8_t { kClientId = 0, kHwAddress = 1 };

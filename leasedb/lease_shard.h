@@ -84,6 +84,26 @@ class BasicLeaseShard {
   LeaseT& slot(uint32_t i) { return chunks_[i >> kChunkShift][i & kChunkMask]; }
   uint32_t expiry_cursor = 0;
 
+  // lease*-wipe: removes up to `budget` leases of subnet `subnet_id` (0: every
+  // subnet) from slot `cursor` on, recording their deletes; offers are left alone.
+  // `release(lease)` gives back the address a bound or declined lease holds. Advances
+  // `cursor` (== slot_count() when finished) and `deleted`; `last_seq` is the last
+  // change recorded. Stops early, resumable, when the change ring is full.
+  template <class Release>
+  void WipeSlots(uint32_t subnet_id, uint32_t budget, uint32_t& cursor, uint64_t& deleted,
+                 uint64_t& last_seq, Release&& release) {
+    for (uint32_t n = 0; n < budget && cursor < slot_count(); ++n, ++cursor) {
+      LeaseT& l = slot(cursor);
+      if (l.state == LeaseState::kFree || l.state == LeaseState::kOffered) continue;
+      if (subnet_id != 0 && l.subnet_id != subnet_id) continue;
+      if (!CanRecord(1)) return;  // resume here next turn
+      if (HoldsPoolSlot(l.state)) release(l);
+      if (l.flags & kLeasePersisted) last_seq = Record(ChangeOp::kDelete, l, true);
+      Erase(&l);
+      ++deleted;
+    }
+  }
+
   // True if `n` more change records fit in the ring now.
   bool CanRecord(size_t n = 1) const { return ring_.write_available() >= n; }
   // Queues a change; returns its sequence number. Call CanRecord() first.

@@ -157,10 +157,6 @@ absl::StatusOr<RecoveryStats> RecoverLeases(const ServerConfig& config,
 namespace fastlease::dhcp4 {
 namespace {
 
-bool Holds(leasedb::LeaseState s) {
-  return s == LeaseState::kOffered || s == LeaseState::kBound || s == LeaseState::kDeclined;
-}
-
 leasedb::ClientKey KeyOf(const Lease& l) {
   leasedb::ClientKey k;
   k.kind = l.kind;
@@ -189,7 +185,7 @@ LeaseCommandResult AddLease(const ServerConfig& config, LeaseShard& shard, const
   if (l != nullptr && l->state == LeaseState::kBound) {
     return Error("the client already has a lease for another address");
   }
-  const bool keeps_address = l != nullptr && l->address == wanted.address && Holds(l->state);
+  const bool keeps_address = l != nullptr && l->address == wanted.address && leasedb::HoldsPoolSlot(l->state);
   if (!keeps_address && !ClaimAddress(config, wanted.address)) {
     return Error("the address is in use");
   }
@@ -197,7 +193,7 @@ LeaseCommandResult AddLease(const ServerConfig& config, LeaseShard& shard, const
     l = shard.Insert(KeyOf(wanted));
     l->client_id_len = wanted.client_id_len;
   } else if (l->address != wanted.address && l->state != LeaseState::kFree) {
-    if (Holds(l->state)) FreeAddress(config, l->address);
+    if (leasedb::HoldsPoolSlot(l->state)) FreeAddress(config, l->address);
     if (l->flags & leasedb::kLeasePersisted) shard.Record(ChangeOp::kDelete, *l, true);
   }
   l->state = LeaseState::kBound;
@@ -219,7 +215,7 @@ LeaseCommandResult UpdateLease(const ServerConfig& config, LeaseShard& shard,
     return {3, "no lease of this client at this address", 0};
   }
   if (!shard.CanRecord(1)) return Error("the lease change ring is full; try again");
-  if (!Holds(l->state) && !ClaimAddress(config, wanted.address)) {
+  if (!leasedb::HoldsPoolSlot(l->state) && !ClaimAddress(config, wanted.address)) {
     return Error("the address is in use");
   }
   l->state = LeaseState::kBound;
@@ -233,7 +229,7 @@ LeaseCommandResult DeleteLease(const ServerConfig& config, LeaseShard& shard, co
   if (!shard.CanRecord(1)) return Error("the lease change ring is full; try again");
   Lease* l = shard.FindLike(stored);
   if (l != nullptr && l->address == stored.address && l->state != LeaseState::kFree) {
-    if (Holds(l->state)) FreeAddress(config, l->address);
+    if (leasedb::HoldsPoolSlot(l->state)) FreeAddress(config, l->address);
     uint64_t seq = 0;
     if (l->flags & leasedb::kLeasePersisted) seq = shard.Record(ChangeOp::kDelete, *l, true);
     shard.Erase(l);
@@ -249,16 +245,8 @@ LeaseCommandResult DeleteLease(const ServerConfig& config, LeaseShard& shard, co
 
 void WipeLeases(const ServerConfig& config, LeaseShard& shard, uint32_t subnet_id,
                 uint32_t budget, uint32_t& cursor, uint64_t& deleted, uint64_t& last_seq) {
-  for (uint32_t n = 0; n < budget && cursor < shard.slot_count(); ++n, ++cursor) {
-    Lease& l = shard.slot(cursor);
-    if (l.state == LeaseState::kFree || l.state == LeaseState::kOffered) continue;
-    if (subnet_id != 0 && l.subnet_id != subnet_id) continue;
-    if (!shard.CanRecord(1)) return;  // resume here next turn
-    if (Holds(l.state)) FreeAddress(config, l.address);
-    if (l.flags & leasedb::kLeasePersisted) last_seq = shard.Record(ChangeOp::kDelete, l, true);
-    shard.Erase(&l);
-    ++deleted;
-  }
+  shard.WipeSlots(subnet_id, budget, cursor, deleted, last_seq,
+                  [&](const Lease& l) { FreeAddress(config, l.address); });
 }
 
 }  // namespace fastlease::dhcp4

@@ -14,11 +14,6 @@ using leasedb::LeaseState;
 
 namespace {
 
-// States that hold a pool bit.
-bool Holds(LeaseState s) {
-  return s == LeaseState::kOffered || s == LeaseState::kBound || s == LeaseState::kDeclined;
-}
-
 ClientKey6 KeyOf(const Lease6& l) {
   ClientKey6 k;
   k.duid = l.inline_duid();
@@ -62,7 +57,7 @@ LeaseCommandResult AddLease6(const ServerConfig6& config, Lease6Shard& shard, co
                                               : "the IA already has a lease for another address");
   }
   const bool keeps = l != nullptr && l->address == wanted.address &&
-                     l->prefix_len == wanted.prefix_len && Holds(l->state);
+                     l->prefix_len == wanted.prefix_len && leasedb::HoldsPoolSlot(l->state);
   if (!keeps && !ClaimPlacement(config, wanted)) return Error("the address is in use");
   if (l == nullptr) {
     l = shard.Insert(KeyOf(wanted));
@@ -73,7 +68,7 @@ LeaseCommandResult AddLease6(const ServerConfig6& config, Lease6Shard& shard, co
     }
     l->duid_len = wanted.duid_len;
   } else if (!keeps && l->state != LeaseState::kFree) {
-    if (Holds(l->state)) FreeHeld(config, *l);
+    if (leasedb::HoldsPoolSlot(l->state)) FreeHeld(config, *l);
     if (l->flags & leasedb::kLeasePersisted) shard.Record(ChangeOp::kDelete, *l, true);
   }
   l->state = LeaseState::kBound;
@@ -95,7 +90,7 @@ LeaseCommandResult UpdateLease6(const ServerConfig6& config, Lease6Shard& shard,
     return {3, "no lease of this IA at this address", 0};
   }
   if (!shard.CanRecord(1)) return Error("the lease change ring is full; try again");
-  if (!Holds(l->state) && !config.IsReserved(wanted.address) && !ClaimPlacement(config, wanted)) {
+  if (!leasedb::HoldsPoolSlot(l->state) && !config.IsReserved(wanted.address) && !ClaimPlacement(config, wanted)) {
     return Error("the address is in use");
   }
   l->state = LeaseState::kBound;
@@ -111,7 +106,7 @@ LeaseCommandResult DeleteLease6(const ServerConfig6& config, Lease6Shard& shard,
   if (!shard.CanRecord(1)) return Error("the lease change ring is full; try again");
   Lease6* l = shard.FindLike(stored);
   if (l != nullptr && l->address == stored.address && l->state != LeaseState::kFree) {
-    if (Holds(l->state)) FreeHeld(config, *l);
+    if (leasedb::HoldsPoolSlot(l->state)) FreeHeld(config, *l);
     uint64_t seq = 0;
     if (l->flags & leasedb::kLeasePersisted) seq = shard.Record(ChangeOp::kDelete, *l, true);
     shard.Erase(l);
@@ -128,16 +123,8 @@ LeaseCommandResult DeleteLease6(const ServerConfig6& config, Lease6Shard& shard,
 
 void WipeLeases6(const ServerConfig6& config, Lease6Shard& shard, uint32_t subnet_id,
                  uint32_t budget, uint32_t& cursor, uint64_t& deleted, uint64_t& last_seq) {
-  for (uint32_t n = 0; n < budget && cursor < shard.slot_count(); ++n, ++cursor) {
-    Lease6& l = shard.slot(cursor);
-    if (l.state == LeaseState::kFree || l.state == LeaseState::kOffered) continue;
-    if (subnet_id != 0 && l.subnet_id != subnet_id) continue;
-    if (!shard.CanRecord(1)) return;  // resume here next turn
-    if (Holds(l.state)) FreeHeld(config, l);
-    if (l.flags & leasedb::kLeasePersisted) last_seq = shard.Record(ChangeOp::kDelete, l, true);
-    shard.Erase(&l);
-    ++deleted;
-  }
+  shard.WipeSlots(subnet_id, budget, cursor, deleted, last_seq,
+                  [&](const Lease6& l) { FreeHeld(config, l); });
 }
 
 }  // namespace fastlease::dhcp6
