@@ -590,6 +590,11 @@ void DataplaneProcess::Impl::Shutdown() {
         totals.Get(WorkerEvent::kDhcpHandled), totals.Get(WorkerEvent::kDhcpReplies),
         totals.Get(WorkerDrop::kParkFull), totals.Get(WorkerDrop::kParkAbandoned),
         totals.Get(WorkerDrop::kNoMbuf));
+    std::string other;
+    for (size_t i = 0; i < kCounterCount; ++i) {
+      if (IsDropCounter(i) && totals.v[i] != 0) other += fmt::format(" {} {}", CounterName(i), totals.v[i]);
+    }
+    if (!other.empty()) Log("drop counters:{}", other);
   }
   StopPorts(ports_);
   management_.reset();

@@ -1,11 +1,11 @@
 #include "leasedb/lease_store.h"
 
+#include <algorithm>
 #include <cstring>
+#include <mutex>
 
 #include <rocksdb/db.h>
-#include <rocksdb/memtablerep.h>
 #include <rocksdb/options.h>
-#include <rocksdb/slice_transform.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
@@ -153,22 +153,32 @@ absl::StatusOr<std::unique_ptr<LeaseStore>> LeaseStore::Open(const std::string& 
   rocksdb::BlockBasedTableOptions t;
   t.block_size = 16 << 10;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
-  // The index takes one random-key insert per change: a hashed memtable keeps
-  // it O(1) (a skiplist insert of a random key costs several cache misses).
-  o.allow_concurrent_memtable_write = false;  // required by the hashed memtable
   rocksdb::ColumnFamilyOptions cf(o);
-  rocksdb::ColumnFamilyOptions index_cf(o);
-  index_cf.prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(9));
-  index_cf.memtable_factory.reset(rocksdb::NewHashSkipListRepFactory(1 << 20));
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
-      {rocksdb::kDefaultColumnFamilyName, cf}, {"events", cf}, {"index", index_cf},
-      {"leases6", cf}};
+      {rocksdb::kDefaultColumnFamilyName, cf}, {"events", cf}, {"leases6", cf}};
+  // A store from before the in-memory identity index has an "index" column
+  // family; RocksDB opens only with every family named, so it is opened to be dropped.
+  std::vector<std::string> existing;
+  bool old_index = false;
+  if (rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(o), path, &existing).ok()) {
+    old_index = std::find(existing.begin(), existing.end(), "index") != existing.end();
+  }
+  if (old_index) descriptors.push_back({"index", cf});
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   absl::Status s = FromRocks(rocksdb::DB::Open(rocksdb::DBOptions(o), path, descriptors, &handles, &db),
                              absl::StrCat("open ", path));
   if (!s.ok()) return s;
-  return std::unique_ptr<LeaseStore>(new LeaseStore(db, std::move(handles), options));
+  if (old_index) {
+    rocksdb::ColumnFamilyHandle* index = handles.back();
+    handles.pop_back();
+    s = FromRocks(db->DropColumnFamily(index), "drop the old index column family");
+    db->DestroyColumnFamilyHandle(index).PermitUncheckedError();
+  }
+  std::unique_ptr<LeaseStore> store(new LeaseStore(db, std::move(handles), options));
+  if (s.ok()) s = store->LoadIndex();
+  if (!s.ok()) return s;
+  return store;
 }
 
 LeaseStore::LeaseStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
@@ -176,8 +186,7 @@ LeaseStore::LeaseStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*
     : db_(db), cfs_(std::move(cfs)), options_(options) {
   leases_cf_ = cfs_[0];
   events_cf_ = cfs_[1];
-  index_cf_ = cfs_[2];
-  leases6_cf_ = cfs_[3];
+  leases6_cf_ = cfs_[2];
 }
 
 LeaseStore::~LeaseStore() {
@@ -195,22 +204,6 @@ void AppendBigEndian(std::string& s, uint64_t v, int bytes) {
 }
 void PutBigEndian(uint8_t* p, uint64_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) p[i] = uint8_t(v >> (8 * (bytes - 1 - i)));
-}
-
-// Index keys: tag, 8-byte big-endian hash, lease key. 'k': the lease's key hash
-// (its client-id's or its htype+hw's); 'h': htype+hw hash of a lease keyed by
-// client-id, so it is found by hardware address too.
-constexpr size_t kIndexKeySize = 1 + 8 + kLeaseKeySize;
-constexpr size_t kIndexPrefixSize = 9;
-void IndexKey(uint8_t* out, char tag, uint64_t hash, const uint8_t* lease_key) {
-  out[0] = uint8_t(tag);
-  PutBigEndian(out + 1, hash, 8);
-  std::memcpy(out + 9, lease_key, kLeaseKeySize);
-}
-std::string IndexPrefix(char tag, uint64_t hash) {
-  std::string k(1, tag);
-  AppendBigEndian(k, hash, 8);
-  return k;
 }
 
 rocksdb::Slice AsSlice(const std::string& s) { return rocksdb::Slice(s.data(), s.size()); }
@@ -232,26 +225,17 @@ absl::Status LeaseStore::Write(std::span<const ChangeRecord> records, uint64_t f
   // All of the batch's events in one value under the first one's seq: one
   // sequential insert per batch instead of one per record.
   event_buf_.assign(4, '\0');
-  uint8_t by_key[kIndexKeySize];
-  uint8_t by_hw[kIndexKeySize];
   LeaseEvent e;
   for (size_t i = 0; i < records.size(); ++i) {
     const ChangeRecord& r = records[i];
     EncodeLeaseKey(r.lease, key);
     const rocksdb::Slice k = AsSlice(key, kLeaseKeySize);
-    IndexKey(by_key, 'k', r.lease.key_hash, key);
-    const bool by_client_id = r.lease.kind == KeyKind::kClientId;
-    if (by_client_id) IndexKey(by_hw, 'h', HwAddressHash(r.lease.htype, {r.lease.hw, r.lease.hlen}), key);
     rocksdb::Status s;
     if (r.op == ChangeOp::kPut) {
       const size_t n = EncodeLease(r.lease, value);
       s = batch.Put(leases_cf_, k, AsSlice(value, n));
-      if (s.ok()) s = batch.Put(index_cf_, AsSlice(by_key, kIndexKeySize), rocksdb::Slice());
-      if (s.ok() && by_client_id) s = batch.Put(index_cf_, AsSlice(by_hw, kIndexKeySize), rocksdb::Slice());
     } else {
       s = batch.Delete(leases_cf_, k);
-      if (s.ok()) s = batch.Delete(index_cf_, AsSlice(by_key, kIndexKeySize));
-      if (s.ok() && by_client_id) s = batch.Delete(index_cf_, AsSlice(by_hw, kIndexKeySize));
     }
     if (first_event_seq != 0) {
       e.seq = first_event_seq + i;
@@ -274,7 +258,31 @@ absl::Status LeaseStore::Write(std::span<const ChangeRecord> records, uint64_t f
   wo.sync = options_.sync && !options_.disable_wal;
   wo.disableWAL = options_.disable_wal;
   ++writes_;
-  return FromRocks(db_->Write(wo, &batch), "write");
+  if (absl::Status st = FromRocks(db_->Write(wo, &batch), "write"); !st.ok()) return st;
+  index_.Apply(records, records6);
+  return absl::OkStatus();
+}
+
+absl::Status LeaseStore::LoadIndex() {
+  std::vector<HashedKeySet<kLeaseKeySize>::Entry> by_key, by_hw;
+  std::vector<HashedKeySet<kLease6KeySize>::Entry> by_duid;
+  uint8_t key[kLeaseKeySize];
+  absl::Status s = ForEach([&](const Lease& l) {
+    EncodeLeaseKey(l, key);
+    by_key.push_back(HashedKeySet<kLeaseKeySize>::MakeEntry(l.key_hash, key));
+    if (IdentityIndex::HasHwEntry(l)) {
+      by_hw.push_back(HashedKeySet<kLeaseKeySize>::MakeEntry(IdentityIndex::HwHash(l), key));
+    }
+  });
+  if (!s.ok()) return s;
+  uint8_t key6[kLease6KeySize];
+  s = ForEach6([&](const Lease6& l) {
+    EncodeLease6Key(l, key6);
+    by_duid.push_back(HashedKeySet<kLease6KeySize>::MakeEntry(l.duid_hash, key6));
+  });
+  if (!s.ok()) return s;
+  index_.Load(by_key, by_hw, by_duid);
+  return absl::OkStatus();
 }
 
 namespace {
@@ -346,12 +354,6 @@ absl::Status LeaseStore::TrimEvents(uint64_t below) {
 }
 
 namespace {
-constexpr size_t kIndex6KeySize = 1 + 8 + kLease6KeySize;
-void Index6Key(uint8_t* out, uint64_t duid_hash, const uint8_t* lease_key) {
-  out[0] = 'd';
-  PutBigEndian(out + 1, duid_hash, 8);
-  std::memcpy(out + 9, lease_key, kLease6KeySize);
-}
 std::span<const uint8_t> AsSpan(const rocksdb::Slice& s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
 }
@@ -361,18 +363,14 @@ absl::Status LeaseStore::AddToBatch6(rocksdb::WriteBatch& batch,
                                      std::span<const ChangeRecord6> records) {
   uint8_t key[kLease6KeySize];
   uint8_t value[kMaxLease6ValueSize];
-  uint8_t index[kIndex6KeySize];
   for (const ChangeRecord6& r : records) {
     EncodeLease6Key(r.lease, key);
-    Index6Key(index, r.lease.duid_hash, key);
     rocksdb::Status s;
     if (r.op == ChangeOp::kPut) {
       const size_t n = EncodeLease6(r.lease, value);
       s = batch.Put(leases6_cf_, AsSlice(key, kLease6KeySize), AsSlice(value, n));
-      if (s.ok()) s = batch.Put(index_cf_, AsSlice(index, kIndex6KeySize), rocksdb::Slice());
     } else {
       s = batch.Delete(leases6_cf_, AsSlice(key, kLease6KeySize));
-      if (s.ok()) s = batch.Delete(index_cf_, AsSlice(index, kIndex6KeySize));
     }
     if (!s.ok()) return FromRocks(s, "batch");
   }
@@ -395,27 +393,19 @@ absl::StatusOr<std::vector<Lease6>> LeaseStore::Leases6At(
 absl::StatusOr<std::vector<Lease6>> LeaseStore::Leases6ByDuid(std::span<const uint8_t> duid) const {
   std::vector<Lease6> out;
   if (duid.empty() || duid.size() > 255) return out;
-  const uint64_t hash = DuidHash(duid);
-  const std::string prefix = IndexPrefix('d', hash);
-  rocksdb::ReadOptions ro;
-  ro.prefix_same_as_start = true;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, index_cf_));
   std::string value;
   Lease6 l;
   const size_t inline_len = std::min<size_t>(duid.size(), kInlineDuidSize);
-  for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
-    const rocksdb::Slice k = it->key();
-    if (k.size() != kIndex6KeySize) continue;
-    const rocksdb::Slice lease_key(k.data() + 9, kLease6KeySize);
+  for (const IdentityIndex::Key6& key : index_.FindByDuidHash(DuidHash(duid))) {
+    const rocksdb::Slice lease_key(reinterpret_cast<const char*>(key.data()), key.size());
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), leases6_cf_, lease_key, &value);
     if (s.IsNotFound()) continue;
     if (!s.ok()) return FromRocks(s, "lookup");
-    if (DecodeLease6(AsSpan(lease_key), AsSpan(rocksdb::Slice(value)), l) &&
-        l.duid_len == duid.size() && std::memcmp(l.duid, duid.data(), inline_len) == 0) {
+    if (DecodeLease6(key, AsSpan(rocksdb::Slice(value)), l) && l.duid_len == duid.size() &&
+        std::memcmp(l.duid, duid.data(), inline_len) == 0) {
       out.push_back(l);
     }
   }
-  if (absl::Status s = FromRocks(it->status(), "lookup"); !s.ok()) return s;
   return out;
 }
 
@@ -474,28 +464,20 @@ absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesAt(uint32_t address) const 
   return out;
 }
 
-absl::StatusOr<std::vector<Lease>> LeaseStore::ByIndexPrefix(
-    const std::string& prefix, const std::function<bool(const Lease&)>& keep) const {
+absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesWithKeys(
+    std::span<const IdentityIndex::Key4> keys, const std::function<bool(const Lease&)>& keep) const {
   std::vector<Lease> out;
-  rocksdb::ReadOptions ro;
-  ro.prefix_same_as_start = true;  // the index is hashed by its 9-byte prefix
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, index_cf_));
   std::string value;
   Lease l;
-  for (it->Seek(AsSlice(prefix)); it->Valid() && it->key().starts_with(AsSlice(prefix)); it->Next()) {
-    const rocksdb::Slice k = it->key();
-    if (k.size() != prefix.size() + kLeaseKeySize) continue;
-    const rocksdb::Slice lease_key(k.data() + prefix.size(), kLeaseKeySize);
+  for (const IdentityIndex::Key4& key : keys) {
+    const rocksdb::Slice lease_key(reinterpret_cast<const char*>(key.data()), key.size());
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), leases_cf_, lease_key, &value);
     if (s.IsNotFound()) continue;
     if (!s.ok()) return FromRocks(s, "lookup");
-    if (DecodeLease({reinterpret_cast<const uint8_t*>(lease_key.data()), lease_key.size()},
-                    {reinterpret_cast<const uint8_t*>(value.data()), value.size()}, l) &&
-        keep(l)) {
+    if (DecodeLease(key, {reinterpret_cast<const uint8_t*>(value.data()), value.size()}, l) && keep(l)) {
       out.push_back(l);
     }
   }
-  if (absl::Status s = FromRocks(it->status(), "lookup"); !s.ok()) return s;
   return out;
 }
 
@@ -506,9 +488,9 @@ absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesByHwAddress(uint8_t htype,
   auto same_hw = [&](const Lease& l) {
     return l.htype == htype && l.hlen == hw.size() && std::memcmp(l.hw, hw.data(), hw.size()) == 0;
   };
-  absl::StatusOr<std::vector<Lease>> keyed = ByIndexPrefix(IndexPrefix('k', hash), same_hw);
+  absl::StatusOr<std::vector<Lease>> keyed = LeasesWithKeys(index_.FindByKeyHash(hash), same_hw);
   if (!keyed.ok()) return keyed;
-  absl::StatusOr<std::vector<Lease>> by_id = ByIndexPrefix(IndexPrefix('h', hash), same_hw);
+  absl::StatusOr<std::vector<Lease>> by_id = LeasesWithKeys(index_.FindByHwHash(hash), same_hw);
   if (!by_id.ok()) return by_id;
   keyed->insert(keyed->end(), by_id->begin(), by_id->end());
   return keyed;
@@ -518,7 +500,7 @@ absl::StatusOr<std::vector<Lease>> LeaseStore::LeasesByClientId(
     std::span<const uint8_t> client_id) const {
   if (client_id.empty() || client_id.size() > 255) return std::vector<Lease>{};
   const ClientKey key = ClientKey::Make(0, {}, client_id, true);
-  return ByIndexPrefix(IndexPrefix('k', key.hash), [&](const Lease& l) {
+  return LeasesWithKeys(index_.FindByKeyHash(key.hash), [&](const Lease& l) {
     return l.kind == KeyKind::kClientId && l.Matches(key);
   });
 }

@@ -11,16 +11,16 @@
 //   events   lease events (leasedb/lease_event.h): one entry per write, key =
 //            8-byte big-endian seq of its first event, value = 4-byte count and
 //            the events (AppendLeaseEvent); in the same WriteBatch as the leases
-//   index    client identity → lease key, for lookups by hw-address / client-id:
-//            'k' key hash | lease key for every lease, and 'h' htype+hw hash |
-//            lease key for leases keyed by client-id (values empty); and for v6
-//            'd' DUID hash | v6 lease key (lookups by DUID)
 //   leases6  the DHCPv6 leases: key = 16-byte address or prefix, prefix length,
 //            8-byte big-endian key hash (DUID+IAID+type); value EncodeLease6.
 //            v6 changes make no lease events (the event stream is DHCPv4's).
 //
-// Write() applies one batch of change records (and their events and index
-// entries) as one WriteBatch; with `sync` it returns only after the WAL is on
+// The identity index (lookups by hw-address, client-id, DUID) is not stored: it
+// is an IdentityIndex in memory, built from the leases when the store opens and
+// updated by Write() once its batch has committed. A store written by an older
+// version has an "index" column family; Open drops it.
+//
+// Write() applies one batch of change records (and their events) as one WriteBatch; with `sync` it returns only after the WAL is on
 // stable storage. All rocksdb::Status values are converted to absl::Status here.
 // Write() and TrimEvents() are called by the persister thread only; ForEach()
 // before the persister starts; the lookups and ReadEvents() from any thread
@@ -36,6 +36,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "leasedb/identity_index.h"
 #include "leasedb/lease.h"
 #include "leasedb/lease_event.h"
 #include "leasedb/lease_shard.h"
@@ -117,19 +118,24 @@ class LeaseStore {
   // Flushes memtables to SST files (used at clean shutdown under durability none).
   absl::Status Flush();
   uint64_t writes() const { return writes_; }
+  // Entries in the in-memory identity index (by key, by hw, by DUID).
+  size_t index_entries() const { return index_.entries(); }
 
  private:
   LeaseStore(rocksdb::DB* db, std::vector<rocksdb::ColumnFamilyHandle*> cfs,
              const StoreOptions& options);
   absl::Status AddToBatch6(rocksdb::WriteBatch& batch, std::span<const ChangeRecord6> records);
-  absl::StatusOr<std::vector<Lease>> ByIndexPrefix(const std::string& prefix,
-                                                   const std::function<bool(const Lease&)>& keep) const;
+  // Fills index_ from the stored leases (Open, before any other call).
+  absl::Status LoadIndex();
+  // The stored leases under `keys` (keys gone meanwhile are skipped) that `keep` accepts.
+  absl::StatusOr<std::vector<Lease>> LeasesWithKeys(std::span<const IdentityIndex::Key4> keys,
+                                                    const std::function<bool(const Lease&)>& keep) const;
   rocksdb::DB* db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // default, events, index, leases6
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // default, events, leases6
   rocksdb::ColumnFamilyHandle* leases_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
-  rocksdb::ColumnFamilyHandle* index_cf_ = nullptr;
   rocksdb::ColumnFamilyHandle* leases6_cf_ = nullptr;
+  IdentityIndex index_;
   StoreOptions options_;
   uint64_t writes_ = 0;
   std::string event_buf_;  // Write() scratch

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -12,7 +13,9 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <rocksdb/db.h>
 
+#include "leasedb/identity_index.h"
 #include "leasedb/persister.h"
 
 namespace fastlease::leasedb {
@@ -87,6 +90,116 @@ TEST(LeaseStore, WritesPutsAndDeletesAndScansInAddressOrder) {
   std::vector<uint32_t> seen;
   ASSERT_TRUE((*store)->ForEach([&](const Lease& l) { seen.push_back(l.address & 0xff); }).ok());
   EXPECT_EQ(seen, (std::vector<uint32_t>{1, 2, 5}));
+}
+
+TEST(IdentityIndex, FindsEveryKeyFiledUnderAHashAndNoOther) {
+  using Set = HashedKeySet<kIndexLeaseKeySize>;
+  Set set;
+  const uint8_t a[12] = {0, 0, 0, 1}, b[12] = {0, 0, 0, 2}, c[12] = {9, 9, 9, 9};
+  set.Insert(7, b);
+  set.Insert(7, a);
+  set.Insert(7, a);  // a set: once
+  set.Insert(6, c);
+  set.Insert(8, c);
+  set.Insert(UINT64_MAX, c);
+  auto seven = set.Find(7);
+  ASSERT_EQ(seven.size(), 2u);
+  EXPECT_EQ(seven[0][3], 1);  // key order
+  EXPECT_EQ(seven[1][3], 2);
+  EXPECT_EQ(set.Find(UINT64_MAX).size(), 1u);
+  EXPECT_TRUE(set.Find(5).empty());
+  set.Erase(7, a);
+  set.Erase(7, c);  // not there: no effect
+  ASSERT_EQ(set.Find(7).size(), 1u);
+  EXPECT_EQ(set.Find(7)[0][3], 2);
+  std::vector<Set::Entry> bulk = {Set::MakeEntry(5, b), Set::MakeEntry(5, a), Set::MakeEntry(5, b)};
+  set.InsertAll(bulk);
+  EXPECT_EQ(set.Find(5).size(), 2u);
+  EXPECT_EQ(set.size(), 6u);
+}
+
+Lease ClientIdLease(uint32_t n, uint8_t mac_last) {
+  const uint8_t cid[] = {0xff, 0, 0, 0, uint8_t(n), 0, 1};
+  const uint8_t mac[6] = {2, 0, 0, 0, 0, mac_last};
+  Lease l = MakeLease(n);
+  l.SetIdentity(ClientKey::Make(1, mac, cid, true));
+  return l;
+}
+
+TEST(LeaseStore, IdentityLookupsAreRebuiltWhenTheStoreOpens) {
+  TempDir dir;
+  const uint8_t mac4[6] = {2, 0, 0, 0, 0, 4};
+  const uint8_t cid[] = {0xff, 0, 0, 0, 40, 0, 1};
+  {
+    auto store = LeaseStore::Open(dir.path() + "/db", {});
+    ASSERT_TRUE(store.ok()) << store.status();
+    std::vector<ChangeRecord> batch;
+    for (uint32_t n = 1; n <= 5; ++n) batch.push_back({n, ChangeOp::kPut, MakeLease(n)});
+    batch.push_back({6, ChangeOp::kPut, ClientIdLease(40, 0xaa)});
+    // Deleted and put again in one batch: present.
+    batch.push_back({7, ChangeOp::kDelete, MakeLease(4)});
+    batch.push_back({8, ChangeOp::kPut, MakeLease(4)});
+    batch.push_back({9, ChangeOp::kDelete, MakeLease(5)});
+    ASSERT_TRUE((*store)->Write(batch).ok());
+    EXPECT_EQ((*store)->LeasesByHwAddress(1, mac4)->size(), 1u);
+    EXPECT_EQ((*store)->index_entries(), 4u + 2u);  // four by key; the client-id lease also by hw
+  }
+  auto store = LeaseStore::Open(dir.path() + "/db", {});
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->index_entries(), 6u);
+  auto by_hw = (*store)->LeasesByHwAddress(1, mac4);
+  ASSERT_TRUE(by_hw.ok());
+  ASSERT_EQ(by_hw->size(), 1u);
+  EXPECT_EQ(by_hw->front().address, 0xc0000204u);
+  const uint8_t mac5[6] = {2, 0, 0, 0, 0, 5};
+  EXPECT_TRUE((*store)->LeasesByHwAddress(1, mac5)->empty());
+  auto by_id = (*store)->LeasesByClientId(cid);
+  ASSERT_TRUE(by_id.ok());
+  ASSERT_EQ(by_id->size(), 1u);
+  EXPECT_EQ(by_id->front().address, 0xc0000228u);
+  const uint8_t mac_aa[6] = {2, 0, 0, 0, 0, 0xaa};
+  ASSERT_EQ((*store)->LeasesByHwAddress(1, mac_aa)->size(), 1u);  // a client-id lease, by its hw
+  // Deleted after the reopen: gone from the lookups at once.
+  ASSERT_TRUE((*store)->Write({{{10, ChangeOp::kDelete, ClientIdLease(40, 0xaa)}}}).ok());
+  EXPECT_TRUE((*store)->LeasesByClientId(cid)->empty());
+  EXPECT_TRUE((*store)->LeasesByHwAddress(1, mac_aa)->empty());
+  EXPECT_EQ((*store)->index_entries(), 4u);
+}
+
+TEST(LeaseStore, AStoreWithTheOldIndexColumnFamilyOpensAndDropsIt) {
+  TempDir dir;
+  const std::string path = dir.path() + "/db";
+  {
+    // The layout before the in-memory index: default, events, index, leases6.
+    rocksdb::Options o;
+    o.create_if_missing = true;
+    o.create_missing_column_families = true;
+    std::vector<rocksdb::ColumnFamilyDescriptor> cfs = {
+        {rocksdb::kDefaultColumnFamilyName, {}}, {"events", {}}, {"index", {}}, {"leases6", {}}};
+    std::vector<rocksdb::ColumnFamilyHandle*> handles;
+    rocksdb::DB* db = nullptr;
+    ASSERT_TRUE(rocksdb::DB::Open(o, path, cfs, &handles, &db).ok());
+    const Lease l = MakeLease(9);
+    uint8_t key[kLeaseKeySize];
+    uint8_t value[kMaxLeaseValueSize];
+    EncodeLeaseKey(l, key);
+    const size_t n = EncodeLease(l, value);
+    ASSERT_TRUE(db->Put({}, handles[0], rocksdb::Slice(reinterpret_cast<char*>(key), kLeaseKeySize),
+                        rocksdb::Slice(reinterpret_cast<char*>(value), n)).ok());
+    ASSERT_TRUE(db->Put({}, handles[2], "k-stale-entry", "").ok());
+    for (auto* h : handles) ASSERT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
+    delete db;
+  }
+  {
+    auto store = LeaseStore::Open(path, {});
+    ASSERT_TRUE(store.ok()) << store.status();
+    const uint8_t mac9[6] = {2, 0, 0, 0, 0, 9};
+    ASSERT_EQ((*store)->LeasesByHwAddress(1, mac9)->size(), 1u);
+  }
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &names).ok());
+  EXPECT_EQ(std::count(names.begin(), names.end(), "index"), 0) << names.size();
+  EXPECT_TRUE(LeaseStore::Open(path, {}).ok());  // and opens again without it
 }
 
 TEST(Persister, PublishesDurableSequencePerShard) {

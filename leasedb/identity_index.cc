@@ -1,0 +1,99 @@
+#include "leasedb/identity_index.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "leasedb/lease_store.h"
+
+namespace fastlease::leasedb {
+
+template <size_t KeySize>
+void HashedKeySet<KeySize>::InsertAll(std::vector<Entry>& entries) {
+  // Sorted input appends at the B-tree's right edge instead of a random descent each.
+  std::sort(entries.begin(), entries.end());
+  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
+  set_.insert(entries.begin(), entries.end());
+}
+
+template <size_t KeySize>
+void HashedKeySet<KeySize>::Apply(std::vector<std::pair<Entry, bool>>& changes) {
+  // Stable: two changes of one entry keep their order (deleted, then put again: present).
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [entry, insert] : changes) {
+    if (insert) {
+      set_.insert(entry);
+    } else {
+      set_.erase(entry);
+    }
+  }
+}
+
+template <size_t KeySize>
+std::vector<typename HashedKeySet<KeySize>::Key> HashedKeySet<KeySize>::Find(uint64_t hash) const {
+  Entry lo{};
+  lo.hash = hash;
+  std::vector<Key> out;
+  for (auto it = set_.lower_bound(lo); it != set_.end() && it->hash == hash; ++it) {
+    out.push_back(it->key);
+  }
+  return out;
+}
+
+template class HashedKeySet<kIndexLeaseKeySize>;
+template class HashedKeySet<kIndexLease6KeySize>;
+
+void IdentityIndex::Apply(std::span<const ChangeRecord> records,
+                          std::span<const ChangeRecord6> records6) {
+  using Set4 = HashedKeySet<kIndexLeaseKeySize>;
+  using Set6 = HashedKeySet<kIndexLease6KeySize>;
+  by_key_changes_.clear();
+  by_hw_changes_.clear();
+  by_duid_changes_.clear();
+  uint8_t key[kIndexLeaseKeySize];
+  for (const ChangeRecord& r : records) {
+    EncodeLeaseKey(r.lease, key);
+    const bool put = r.op == ChangeOp::kPut;
+    by_key_changes_.emplace_back(Set4::MakeEntry(r.lease.key_hash, key), put);
+    if (HasHwEntry(r.lease)) by_hw_changes_.emplace_back(Set4::MakeEntry(HwHash(r.lease), key), put);
+  }
+  uint8_t key6[kIndexLease6KeySize];
+  for (const ChangeRecord6& r : records6) {
+    EncodeLease6Key(r.lease, key6);
+    by_duid_changes_.emplace_back(Set6::MakeEntry(r.lease.duid_hash, key6), r.op == ChangeOp::kPut);
+  }
+  std::unique_lock lock(mu_);
+  by_key_.Apply(by_key_changes_);
+  by_hw_.Apply(by_hw_changes_);
+  by_duid_.Apply(by_duid_changes_);
+}
+
+void IdentityIndex::Load(std::vector<HashedKeySet<kIndexLeaseKeySize>::Entry>& by_key,
+                         std::vector<HashedKeySet<kIndexLeaseKeySize>::Entry>& by_hw,
+                         std::vector<HashedKeySet<kIndexLease6KeySize>::Entry>& by_duid) {
+  by_key_.InsertAll(by_key);
+  by_hw_.InsertAll(by_hw);
+  by_duid_.InsertAll(by_duid);
+}
+
+std::vector<IdentityIndex::Key4> IdentityIndex::FindByKeyHash(uint64_t hash) const {
+  std::shared_lock lock(mu_);
+  return by_key_.Find(hash);
+}
+
+std::vector<IdentityIndex::Key4> IdentityIndex::FindByHwHash(uint64_t hash) const {
+  std::shared_lock lock(mu_);
+  return by_hw_.Find(hash);
+}
+
+std::vector<IdentityIndex::Key6> IdentityIndex::FindByDuidHash(uint64_t hash) const {
+  std::shared_lock lock(mu_);
+  return by_duid_.Find(hash);
+}
+
+size_t IdentityIndex::entries() const {
+  std::shared_lock lock(mu_);
+  return by_key_.size() + by_hw_.size() + by_duid_.size();
+}
+
+}  // namespace fastlease::leasedb
