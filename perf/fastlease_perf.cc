@@ -70,6 +70,9 @@ Emulates DHCPv4 clients on DPDK port 0 against the server at --server.
   --storm-new M          storm: new clients joining at the outage (default 0)
   --mac-prefix HH        first byte of client MACs (default 02)
   --report-interval S    seconds between progress lines on stderr (default 1; 0 = none)
+  --idle-sleep-us U      when a loop turn neither receives nor sends, sleep 1, 2, 4 ... up
+                         to U microseconds (0 = poll without sleeping, the default); gives
+                         the core back to threads sharing it (a server's persister)
   --format F             table | csv | json (default table)
   --label TEXT           label of the summary (default: scenario and rate)
   --out FILE             write the summary to FILE instead of stdout
@@ -87,6 +90,7 @@ struct Args {
   GeneratorOptions gen;
   double duration_s = 10;
   double report_interval_s = 1;
+  double idle_sleep_us = 0;
   ReportFormat format = ReportFormat::kTable;
   std::string label;
   std::string out;
@@ -199,6 +203,8 @@ bool ParseArgs(int argc, char** argv, Args* a) {
       a->gen.mac_prefix = static_cast<uint8_t>(p);
     } else if (flag == "--report-interval") {
       if (!number(0, 3600, &a->report_interval_s)) return false;
+    } else if (flag == "--idle-sleep-us") {
+      if (!number(0, 100000, &a->idle_sleep_us)) return false;
     } else {
       std::fprintf(stderr, "fastlease-perf: unknown option %s\n%s", flag.c_str(), kUsage);
       return false;
@@ -338,6 +344,8 @@ int RunOnPort(uint16_t port_id, const Args& args) {
   uint64_t next_report = interval_us ? start + interval_us : UINT64_MAX;
   uint64_t last_report = start;
   Totals previous = gen.totals();
+  const uint32_t idle_cap_us = static_cast<uint32_t>(args.idle_sleep_us);
+  uint32_t idle_us = 0;  // the next idle sleep; 0 after a turn with work
 
   while (true) {
     const uint64_t now = now_us();
@@ -372,9 +380,11 @@ int RunOnPort(uint16_t port_id, const Args& args) {
       rte_pktmbuf_free(rx[i]);
     }
 
+    size_t produced = 0;
     if (rte_pktmbuf_alloc_bulk(port.pool(), tx, kBurst) == 0) {
       for (uint16_t i = 0; i < kBurst; ++i) slots[i] = {rte_pktmbuf_mtod(tx[i], uint8_t*), 0};
       const size_t n = gen.Produce(now, std::span<FrameSlot>(slots, kBurst));
+      produced = n;
       for (size_t i = 0; i < n; ++i) tx[i]->data_len = tx[i]->pkt_len = slots[i].len;
       uint16_t sent = 0;
       for (int attempt = 0; attempt < 4 && sent < n; ++attempt) {
@@ -382,6 +392,14 @@ int RunOnPort(uint16_t port_id, const Args& args) {
       }
       tx_dropped += n - sent;
       rte_pktmbuf_free_bulk(tx + sent, kBurst - sent);
+    }
+    if (idle_cap_us > 0) {
+      if (nb_rx != 0 || produced != 0) {
+        idle_us = 0;
+      } else {
+        idle_us = idle_us == 0 ? 1 : std::min(idle_us * 2, idle_cap_us);
+        rte_delay_us_sleep(idle_us);
+      }
     }
 
     if (now >= next_report) {

@@ -85,6 +85,8 @@ DATAPLANE="$ROOT/build/dataplane/fastlease-dataplane"
 PERF="$ROOT/build/perf/fastlease-perf"
 GENERATORS="perfdhcp,fastlease-perf"
 WINDOW=256          # fastlease-perf: exchanges in flight at most
+GEN_IDLE_SLEEP_US=50 # fastlease-perf --idle-sleep-us (core 0 is shared with fastlease's persister)
+IO_ARGS=""          # appended to both vdevs' arguments, e.g. ",busy_budget=0"
 IO=af_packet        # the DPDK vdev fastlease and fastlease-perf use on their veth: af_packet or af_xdp
 PERF_MAX_RATE=5000000
 PERFDHCP_EXTRA=""
@@ -117,6 +119,9 @@ Options (defaults in brackets):
   --window N            fastlease-perf exchanges in flight [$WINDOW]
   --io KIND             af_packet or af_xdp: the DPDK vdev of fastlease's and
                         fastlease-perf's veth ends (Kea always uses its kernel socket) [$IO]
+  --gen-idle-sleep-us U fastlease-perf --idle-sleep-us: sleep up to U us when idle
+                        instead of polling, leaving core 0 to fastlease's persister [$GEN_IDLE_SLEEP_US]
+  --io-args ARGS        appended to both vdevs' device arguments, e.g. ",busy_budget=0" []
   --family 4|6          DHCPv4 DORA against kea-dhcp4, or DHCPv6 SARR with IA_NA and
                         IA_PD against kea-dhcp6 (perfdhcp only; report
                         build/side_by_side6.md; --kea-socket and --io apply to v4) [$FAMILY]
@@ -150,6 +155,8 @@ while [[ $# -gt 0 ]]; do
     --perf) need_value "$@"; PERF=$2; shift 2 ;;
     --window) need_value "$@"; WINDOW=$2; shift 2 ;;
     --io) need_value "$@"; IO=$2; shift 2 ;;
+    --io-args) need_value "$@"; IO_ARGS=$2; shift 2 ;;
+    --gen-idle-sleep-us) need_value "$@"; GEN_IDLE_SLEEP_US=$2; shift 2 ;;
     --family) need_value "$@"; FAMILY=$2; shift 2 ;;
     --keep-tmp) KEEP_TMP=1; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -378,7 +385,7 @@ write_fastlease_config() {  # file durability
   },
   "Dataplane": {
     "eal-args": [ "--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0-1" ],
-    "ports": [ { "device": "net_${IO}0,iface=$IF_FS", "address": "$SERVER_IP/24" } ],
+    "ports": [ { "device": "net_${IO}0,iface=$IF_FS$IO_ARGS", "address": "$SERVER_IP/24" } ],
     "workers": 1,
     "idle-sleep-us": $IDLE_SLEEP_US
   }
@@ -430,7 +437,7 @@ write_fastlease_config6() {  # file durability
   },
   "Dataplane": {
     "eal-args": [ "--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0-1" ],
-    "ports": [ { "device": "net_${IO}0,iface=$IF_FS", "address": "$SERVER_IP/24",
+    "ports": [ { "device": "net_${IO}0,iface=$IF_FS$IO_ARGS", "address": "$SERVER_IP/24",
                  "address6": "$SERVER_IP6/64" } ],
     "workers": 1,
     "idle-sleep-us": $IDLE_SLEEP_US
@@ -627,10 +634,10 @@ probe_fp() {
   c0=$(cpu_ticks "$SPID"); t0=$(now)
   ip netns exec "$CNS" taskset -c 0 timeout $((DURATION + 60)) \
     "$PERF" --no-huge --no-pci --no-shconf -m 512 -l 0 --file-prefix "$PFX-gen" \
-    --log-level lib.eal:error --vdev "net_${IO}0,iface=$CIF" -- \
+    --log-level lib.eal:error --vdev "net_${IO}0,iface=$CIF$IO_ARGS" -- \
     --server "$SERVER_IP" --relay "$GEN_RELAY" --clients "$CLIENTS" --rate "$rate" \
     --window "$WINDOW" --duration "$DURATION" --retries 0 --timeout-ms 1000 \
-    --format csv --report-interval 0 \
+    --format csv --report-interval 0 --idle-sleep-us "$GEN_IDLE_SLEEP_US" \
     > "$out" 2> "$out.stderr" || rc=$?
   c1=$(cpu_ticks "$SPID"); t1=$(now)
   if [[ $rc -ne 0 && $rc -ne 3 ]]; then

@@ -3,6 +3,7 @@ the client namespace): relayed and direct DORA, renews, the reconnect storm,
 a silent server, and agreement with perfdhcp on the same server."""
 import json
 import re
+import resource
 import shutil
 
 import pytest
@@ -102,6 +103,23 @@ def test_reconnect_storm_serves_every_client(netlinks, dataplane):
     assert k["dora"]["completed"] == 2500
 
 
+def test_idle_sleep_gives_the_core_back_and_still_completes_every_exchange(netlinks, dataplane):
+    # At 300 exchanges/s the generator is idle almost all the time: polling, it
+    # would take a whole core for the run; sleeping when idle, a small part of it.
+    link = netlinks()
+    dataplane([link], relay_config(link))
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rc, s, err = run_perf(link, "--server", "192.0.2.1", "--relay", "192.0.2.2", "--clients", 900,
+                          "--rate", 300, "--duration", 3, "--idle-sleep-us", 200)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    dora = kinds(s)["dora"]
+    assert rc == 0, (s, err)
+    assert dora["started"] >= 300 * 3 * 0.95 and dora["completed"] == dora["started"], dora
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # 3 s of sending plus start-up and the drain; polling would be >= 3 s of CPU.
+    assert cpu < 1.5, cpu
+
+
 def test_a_silent_server_shows_as_drops_and_exit_status_3(netlinks):
     link = netlinks()  # nothing serves this link
     rc, s, err = run_perf(link, "--server", "192.0.2.1", "--clients", 50, "--exchanges", 50,
@@ -120,7 +138,7 @@ def test_a_silent_server_shows_as_drops_and_exit_status_3(netlinks):
 def test_bad_options_are_usage_errors(netlinks):
     link = netlinks()
     for args, words in ((["--clients", "many"], "--clients"), (["--scenario", "x"], "unknown scenario"),
-                        ([], "--server is required")):
+                        (["--idle-sleep-us", "-1"], "--idle-sleep-us"), ([], "--server is required")):
         r = link.run(PERF, "--", "--server", "192.0.2.1", *args, check=False) if args else \
             link.run(PERF, "--", check=False)
         assert r.returncode == 2 and words in r.stderr, r.stderr
