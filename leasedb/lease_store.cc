@@ -225,8 +225,18 @@ absl::Status LeaseStore::Write(std::span<const ChangeRecord> records, uint64_t f
   // All of the batch's events in one value under the first one's seq: one
   // sequential insert per batch instead of one per record.
   event_buf_.assign(4, '\0');
-  LeaseEvent e;
-  for (size_t i = 0; i < records.size(); ++i) {
+  // The lease entries go into the batch in key order (stable: two changes of one
+  // key keep theirs). RocksDB inserts them into the memtable skiplist in batch
+  // order, and each insert then starts from the previous one's position instead
+  // of a random descent (several cache misses) from the top.
+  order_.resize(records.size());
+  for (uint32_t i = 0; i < records.size(); ++i) order_[i] = i;
+  std::stable_sort(order_.begin(), order_.end(), [&](uint32_t a, uint32_t b) {
+    const Lease& x = records[a].lease;
+    const Lease& y = records[b].lease;
+    return x.address != y.address ? x.address < y.address : x.key_hash < y.key_hash;
+  });
+  for (const uint32_t i : order_) {
     const ChangeRecord& r = records[i];
     EncodeLeaseKey(r.lease, key);
     const rocksdb::Slice k = AsSlice(key, kLeaseKeySize);
@@ -237,15 +247,17 @@ absl::Status LeaseStore::Write(std::span<const ChangeRecord> records, uint64_t f
     } else {
       s = batch.Delete(leases_cf_, k);
     }
-    if (first_event_seq != 0) {
-      e.seq = first_event_seq + i;
-      e.time = time;
-      e.prev_state = r.prev_state;
-      e.lease = r.lease;
-      e.kind = ClassifyChange(r);
-      AppendLeaseEvent(event_buf_, e);
-    }
     if (!s.ok()) return FromRocks(s, "batch");
+  }
+  LeaseEvent e;
+  for (size_t i = 0; first_event_seq != 0 && i < records.size(); ++i) {
+    const ChangeRecord& r = records[i];
+    e.seq = first_event_seq + i;
+    e.time = time;
+    e.prev_state = r.prev_state;
+    e.lease = r.lease;
+    e.kind = ClassifyChange(r);
+    AppendLeaseEvent(event_buf_, e);
   }
   if (first_event_seq != 0) {
     const uint32_t count = uint32_t(records.size());

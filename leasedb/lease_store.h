@@ -138,7 +138,8 @@ class LeaseStore {
   IdentityIndex index_;
   StoreOptions options_;
   uint64_t writes_ = 0;
-  std::string event_buf_;  // Write() scratch
+  std::string event_buf_;        // Write() scratch
+  std::vector<uint32_t> order_;  // Write() scratch: records in key order
 };
 
 }  // namespace fastlease::leasedb
