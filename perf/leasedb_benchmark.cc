@@ -16,6 +16,7 @@
 #include "dataplane/dhcp4/server.h"
 #include "dataplane/dhcp4/server_config.h"
 #include "leasedb/address_pool.h"
+#include "leasedb/identity_index.h"
 #include "leasedb/lease_shard.h"
 #include "leasedb/lease_store.h"
 #include "leasedb/persister.h"
@@ -167,6 +168,31 @@ void BM_MemoryPerLease(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_MemoryPerLease)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// The store's in-memory identity index: RAM per v4 lease keyed by hw-address (one
+// entry), 1 M leases added in batches of 8192 in scrambled address order, as the
+// persister does.
+void BM_IdentityIndexMemoryPerLease(benchmark::State& state) {
+  constexpr uint32_t kN = 1'000'000;
+  for (auto _ : state) {
+    const size_t before = RssBytes();
+    auto index = std::make_unique<IdentityIndex>();
+    std::vector<ChangeRecord> batch;
+    for (uint32_t i = 0; i < kN; ++i) {
+      Lease l = BenchLease(i);
+      l.address = 0x0a000000 + ((i * 2654435761u) & 0xffffff);
+      batch.push_back({i, ChangeOp::kPut, l});
+      if (batch.size() == 8192 || i + 1 == kN) {
+        index->Apply(batch, {});
+        batch.clear();
+      }
+    }
+    const size_t after = RssBytes();
+    state.counters["bytes_per_lease"] = double(after - before) / kN;
+    benchmark::DoNotOptimize(index);
+  }
+}
+BENCHMARK(BM_IdentityIndexMemoryPerLease)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 // Start-up recovery of N leases: store scan, shard rebuild and bitmap claims.
 void BM_Recover(benchmark::State& state) {
