@@ -817,7 +817,7 @@ mkdir -p "$(dirname "$OUT")"
          "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
          "median of $REPS repetitions, each on a fresh server with no leases." \
          "fastlease and fastlease-perf attach to their veths with DPDK's net_$IO." \
-         "fastlease-perf (relay $GEN_RELAY, also pinned to core 0, \`--window $WINDOW\`): a flat-out run, then" \
+         "fastlease-perf (relay $GEN_RELAY, also pinned to core 0, \`--window $WINDOW --idle-sleep-us $GEN_IDLE_SLEEP_US\`): a flat-out run, then" \
          "a search from 90% of it in steps of 10%; no retransmissions, an exchange unanswered for 1 s is lost;" \
          "rate = completed DORAs/s; p99 = 99th percentile" \
          "DISCOVER-to-ACK time. Ratios compare with the faster Kea mode measured by the same generator." \
