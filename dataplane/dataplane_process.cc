@@ -78,7 +78,8 @@ bool RestartNeeded(const config::Config& running, const config::Config& next) {
          a.burst_size != b.burst_size || a.idle_sleep_us != b.idle_sleep_us ||
          a.tx_drain_us != b.tx_drain_us || a.park_queue_size != b.park_queue_size ||
          a.change_ring_size != b.change_ring_size || a.dispatch_ring_size != b.dispatch_ring_size ||
-         la.path != lb.path || la.durability != lb.durability || la.max_batch != lb.max_batch;
+         a.persister_nice != b.persister_nice || la.path != lb.path ||
+         la.durability != lb.durability || la.max_batch != lb.max_batch;
 }
 
 // Leases a shard is sized for up front: its share of the slots, plus a quarter, at
@@ -356,7 +357,12 @@ bool DataplaneProcess::Impl::Start(const char* program) {
     }
     if (*n == 0) break;
   }
+  persister_->SetThreadNice(dp.persister_nice);
   persister_->Start();
+  if (std::string e = persister_->ThreadNiceError(); !e.empty()) {
+    Log("persister priority: {} (Dataplane/persister-nice {} not applied; it runs at the "
+        "process's priority)", e, dp.persister_nice);
+  }
   control_cpus.reset();
 
   stats_ = std::make_unique<std::vector<StatsBlock>>(dp.workers);

@@ -1,5 +1,12 @@
 #include "leasedb/persister.h"
 
+#include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -34,7 +41,21 @@ void Persister::SetV6Shards(std::vector<Lease6Shard*> shards6) {
 
 void Persister::Start() {
   stop_.store(false, std::memory_order_relaxed);
-  thread_ = std::thread([this] { Loop(); });
+  nice_result_ = std::promise<std::string>();
+  nice_outcome_ = nice_result_.get_future().share();
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "fl-persister");
+    std::string error;
+    if (nice_ && setpriority(PRIO_PROCESS, gettid(), *nice_) != 0) {
+      error = std::string("setpriority(") + std::to_string(*nice_) + "): " + std::strerror(errno);
+    }
+    nice_result_.set_value(std::move(error));
+    Loop();
+  });
+}
+
+std::string Persister::ThreadNiceError() {
+  return nice_outcome_.valid() ? nice_outcome_.get() : std::string();
 }
 
 void Persister::Stop() {

@@ -18,7 +18,10 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <future>
 #include <mutex>
+#include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -38,6 +41,13 @@ class Persister {
   // The DHCPv6 shards (one per worker, beside the v4 ones): their changes go in the
   // same WriteBatch as the v4 ones, up to max_batch more per round. Before Start().
   void SetV6Shards(std::vector<Lease6Shard*> shards6);
+  // The persister thread's nice value, applied by the thread when it starts (the
+  // thread is named "fl-persister"). Before Start(); the default leaves it as created.
+  void SetThreadNice(int nice) { nice_ = nice; }
+  // After Start(): the outcome of applying the nice value, empty when none was set
+  // or it was applied; otherwise why not (e.g. no CAP_SYS_NICE). Waits for the thread
+  // to have tried.
+  std::string ThreadNiceError();
   void Start();
   // Stops the thread after a final round that empties every ring.
   void Stop();
@@ -73,6 +83,9 @@ class Persister {
   std::vector<ChangeRecord6> batch6_;
   std::vector<uint64_t> last_seq6_;
   std::atomic<bool> stop_{false};
+  std::optional<int> nice_;
+  std::promise<std::string> nice_result_;
+  std::shared_future<std::string> nice_outcome_;
   std::thread thread_;
   std::atomic<uint64_t> records_{0};
   std::atomic<uint64_t> batches_{0};

@@ -197,6 +197,11 @@ struct DataplaneConfig {
   // Lease events kept in the store for a control process that is away; older
   // ones are trimmed and a returning control process is told of the gap.
   uint32_t lease_event_retention = 1000000;
+  // Scheduling nice value of the persister thread (-20..19). Every ACK under
+  // fsync, and every lease change under any durability, waits for it; it sleeps
+  // when idle, so above the control threads (and a co-located generator) it takes
+  // only what it uses. Raising priority needs CAP_SYS_NICE; without it, a warning.
+  int32_t persister_nice = -10;
 };
 
 // The Prometheus text endpoint of fastlease-control (`Control/prometheus`).

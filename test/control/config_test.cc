@@ -153,7 +153,8 @@ constexpr char kFullConfig[] = R"json({
     "tx-drain-us": 50,
     "park-queue-size": 1024,
     "change-ring-size": 131072,
-    "dispatch-ring-size": 2048
+    "dispatch-ring-size": 2048,
+    "persister-nice": -3
   }
 })json";
 
@@ -307,6 +308,7 @@ TEST(ConfigTest, FullConfigDataplane) {
   EXPECT_EQ(dp.park_queue_size, 1024u);
   EXPECT_EQ(dp.change_ring_size, 131072u);
   EXPECT_EQ(dp.dispatch_ring_size, 2048u);
+  EXPECT_EQ(dp.persister_nice, -3);
 }
 
 TEST(ConfigTest, MinimalConfigGetsDefaults) {
@@ -339,6 +341,7 @@ TEST(ConfigTest, MinimalConfigGetsDefaults) {
   EXPECT_EQ(c.dataplane.workers, 1u);
   EXPECT_EQ(c.dataplane.burst_size, 32u);
   EXPECT_EQ(c.dataplane.change_ring_size, 65536u);
+  EXPECT_EQ(c.dataplane.persister_nice, -10);
 }
 
 TEST(ConfigTest, ControlDefaults) {
@@ -656,6 +659,14 @@ std::vector<ErrorCase> ErrorCases() {
        "out of range 1..256"},
       {"BurstTooLarge", R"({"Dhcp4": {}, "Dataplane": {"burst-size": 257}})",
        "Dataplane/burst-size", "out of range 1..256"},
+      {"NiceTooHigh", R"({"Dhcp4": {}, "Dataplane": {"persister-nice": 20}})",
+       "Dataplane/persister-nice", "20 is out of range -20..19"},
+      {"NiceTooLow", R"({"Dhcp4": {}, "Dataplane": {"persister-nice": -21}})",
+       "Dataplane/persister-nice", "-21 is out of range -20..19"},
+      {"NiceNotAnInteger", R"({"Dhcp4": {}, "Dataplane": {"persister-nice": "high"}})",
+       "Dataplane/persister-nice", "integer"},
+      {"NiceHuge", R"({"Dhcp4": {}, "Dataplane": {"persister-nice": 18446744073709551615}})",
+       "Dataplane/persister-nice", "18446744073709551615 is out of range -20..19"},
       {"RingNotPowerOfTwo", R"({"Dhcp4": {}, "Dataplane": {"change-ring-size": 1000}})",
        "Dataplane/change-ring-size", "1000 is not a power of two"},
       {"RingTooSmall", R"({"Dhcp4": {}, "Dataplane": {"dispatch-ring-size": 32}})",

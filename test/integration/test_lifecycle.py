@@ -50,3 +50,28 @@ def test_sigterm_keeps_every_lease_and_restart_recovers_them(netlinks, dataplane
     # The same clients get the same addresses back (INIT-REBOOT and DORA alike).
     again = dora(link, "02:b1", count=30)
     assert again == first
+
+
+def thread_nice(pid, name):
+    """The nice value of the process's thread called `name` (None if none is)."""
+    for task in pathlib.Path("/proc/%d/task" % pid).iterdir():
+        if (task / "comm").read_text().strip() == name:
+            stat = (task / "stat").read_text()
+            return int(stat[stat.rindex(")") + 2:].split()[16])  # field 19, nice
+    return None
+
+
+def test_the_persister_thread_runs_at_its_configured_priority(netlinks, dataplane):
+    link = netlinks()
+    dp = dataplane([link])
+    # Default -10: above the control threads that share its CPUs.
+    assert thread_nice(dp.proc.pid, "fl-persister") == -10, dp.log()
+    assert "persister priority" not in dp.log()
+    assert dora(link, "02:b1")[0].startswith("192.0.2.1")
+    dp.stop()
+    cfg = copy.deepcopy(dp.config)
+    cfg["Dataplane"]["persister-nice"] = 5
+    dp.write_config(cfg)
+    dp.start()
+    assert thread_nice(dp.proc.pid, "fl-persister") == 5
+    assert dora(link, "02:b2")[0].startswith("192.0.2.1")

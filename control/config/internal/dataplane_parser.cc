@@ -198,7 +198,8 @@ DataplaneConfig ParseDataplane(const Json& node, absl::string_view path, Diagnos
   static const KeyRules kRules = {
       .honoured = {"eal-args", "ports", "workers", "mempool-size", "mempool-cache", "burst-size",
                    "idle-sleep-us", "tx-drain-us", "park-queue-size", "change-ring-size",
-                   "dispatch-ring-size", "control-link", "lease-event-retention"},
+                   "dispatch-ring-size", "control-link", "lease-event-retention",
+                   "persister-nice"},
   };
   DataplaneConfig config;
   if (!CheckObject(node, path, kRules, d)) return config;
@@ -246,6 +247,11 @@ DataplaneConfig ParseDataplane(const Json& node, absl::string_view path, Diagnos
     }
   }
   ReadField(node, "lease-event-retention", path, d, config.lease_event_retention, 1024);
+  if (const Json* n = Find(node, "persister-nice")) {
+    if (std::optional<int32_t> v = ReadInt32(*n, Child(path, "persister-nice"), d, -20, 19)) {
+      config.persister_nice = *v;
+    }
+  }
 
   return config;
 }

@@ -134,6 +134,22 @@ std::optional<uint32_t> ReadUint32(const Json& node, absl::string_view path, Dia
   return static_cast<uint32_t>(node.get<uint64_t>());
 }
 
+std::optional<int32_t> ReadInt32(const Json& node, absl::string_view path, Diagnostics& d,
+                                 int32_t min, int32_t max) {
+  if (!node.is_number_integer()) {
+    TypeError(node, path, "an integer", d);
+    return std::nullopt;
+  }
+  const bool huge = node.is_number_unsigned() && node.get<uint64_t>() > uint64_t(INT64_MAX);
+  const int64_t v = huge ? INT64_MAX : node.get<int64_t>();
+  if (huge || v < min || v > max) {
+    const std::string value = huge ? absl::StrCat(node.get<uint64_t>()) : absl::StrCat(v);
+    d.Error(path, absl::StrCat(value, " is out of range ", min, "..", max));
+    return std::nullopt;
+  }
+  return static_cast<int32_t>(v);
+}
+
 std::optional<bool> ReadBool(const Json& node, absl::string_view path, Diagnostics& d) {
   if (!node.is_boolean()) {
     TypeError(node, path, "a boolean", d);

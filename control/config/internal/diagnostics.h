@@ -90,6 +90,8 @@ const Json* Find(const Json& object, absl::string_view key);
 // Typed reads: nullopt after reporting an error at `path`.
 std::optional<uint32_t> ReadUint32(const Json& node, absl::string_view path, Diagnostics& d,
                                    uint64_t min = 0, uint64_t max = 0xffffffffu);
+std::optional<int32_t> ReadInt32(const Json& node, absl::string_view path, Diagnostics& d,
+                                 int32_t min, int32_t max);
 std::optional<bool> ReadBool(const Json& node, absl::string_view path, Diagnostics& d);
 std::optional<double> ReadDouble(const Json& node, absl::string_view path, Diagnostics& d);
 std::optional<std::string> ReadString(const Json& node, absl::string_view path, Diagnostics& d);
