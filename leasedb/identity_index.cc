@@ -7,6 +7,9 @@
 
 namespace fastlease::leasedb {
 
+static_assert(kIndexLeaseKeySize == kLeaseKeySize);
+static_assert(kIndexLease6KeySize == kLease6KeySize);
+
 template <size_t KeySize>
 void HashedKeySet<KeySize>::InsertAll(std::vector<Entry>& entries) {
   // Sorted input appends at the B-tree's right edge instead of a random descent each.

@@ -15,10 +15,10 @@
 // Why memory and not a RocksDB column family: an index entry's key is a random
 // hash, and a random insert into a large memtable skiplist (plus its flushes and
 // compactions) cost about 90% of the persister's CPU per record; a B-tree insert
-// costs a few cache misses. The price is ~25-40 bytes of RAM per entry and a
+// costs a few cache misses. The price is ~36 bytes of RAM per entry and a
 // scan of the stored leases when the store opens.
 //
-// Thread safety: Apply*() from one writer (the persister, after its WriteBatch
+// Thread safety: Apply() from one writer (the persister, after its WriteBatch
 // committed) under an exclusive lock; the Find*() from any thread (shared lock).
 #pragma once
 #include <array>

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <mutex>
 
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
