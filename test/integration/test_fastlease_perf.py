@@ -208,6 +208,32 @@ def test_in_process_ring_ports_serve_every_exchange(tmp_path, durability):
     assert "persister stopped: 20000 records" in r.stderr, r.stderr
 
 
+def test_a_full_tx_ring_delays_frames_instead_of_losing_them(tmp_path):
+    # 8192 exchanges in flight against ring ports of 4096: the first burst of
+    # DISCOVERs overfills the generator's TX ring. The frames it refuses wait and go
+    # out later; none is lost by the generator, so the only exchanges lost (no
+    # retransmission) are the replies the dataplane could not put into the
+    # generator's full RX ring, which it counts as drop_tx_failed.
+    import subprocess
+    cfg = in_process_config(tmp_path, "none")
+    r = subprocess.run([str(PERF), "--", "--in-process", str(cfg), "--state-dir",
+                        str(tmp_path / "state"), "--server", "192.0.2.1", "--relay", "192.0.2.2",
+                        "--clients", "40000", "--exchanges", "40000", "--window", "8192",
+                        "--retries", "0", "--timeout-ms", "300", "--duration", "0",
+                        "--report-interval", "0"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode in (0, 3), r.stdout + r.stderr
+    m = re.search(r"port: (\d+) tx dropped, (\d+) tx ring full", r.stdout)
+    assert m, r.stdout
+    assert int(m.group(1)) == 0 and int(m.group(2)) > 0, r.stdout
+    dora = re.search(r"^dora +(\d+) +(\d+) +\d+ +\d+ +(\d+)", r.stdout, re.M)
+    assert dora and dora.group(1) == "40000", r.stdout
+    started, completed, dropped = map(int, dora.groups())
+    assert completed + dropped == started, r.stdout
+    server_lost = re.search(r"drop_tx_failed (\d+)", r.stderr)
+    assert dropped == (int(server_lost.group(1)) if server_lost else 0), r.stdout + r.stderr
+
+
 def test_in_process_without_a_spare_lcore_says_what_to_do(tmp_path):
     import subprocess
     cfg = json.loads(in_process_config(tmp_path, "none").read_text())
