@@ -543,17 +543,7 @@ std::string Management::LeaseGet(const json& args) {
 }
 
 std::string Management::LeaseGetAll(const json& args) {
-  auto filter = SubnetFilter(args);
-  if (auto* error = std::get_if<std::string>(&filter)) return *error;
-  const std::vector<uint32_t>& subnets = std::get<std::vector<uint32_t>>(filter);
-  std::vector<Lease> leases;
-  absl::Status s = s_.store->ForEach([&](const Lease& l) {
-    if (subnets.empty() || std::find(subnets.begin(), subnets.end(), l.subnet_id) != subnets.end()) {
-      leases.push_back(l);
-    }
-  });
-  if (!s.ok()) return Result(1, std::string(s.message()));
-  return LeasesFound(leases);
+  return AllLeases<Lease>(args, [&](const auto& fn) { return s_.store->ForEach(fn); });
 }
 
 std::string Management::LeaseGetPage(const json& args) {

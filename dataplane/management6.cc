@@ -262,17 +262,7 @@ std::string Management::Lease6Get(const json& args) {
 }
 
 std::string Management::Lease6GetAll(const json& args) {
-  auto filter = SubnetFilter(args);
-  if (auto* error = std::get_if<std::string>(&filter)) return *error;
-  const std::vector<uint32_t>& subnets = std::get<std::vector<uint32_t>>(filter);
-  std::vector<Lease6> leases;
-  absl::Status s = s_.store->ForEach6([&](const Lease6& l) {
-    if (subnets.empty() || std::find(subnets.begin(), subnets.end(), l.subnet_id) != subnets.end()) {
-      leases.push_back(l);
-    }
-  });
-  if (!s.ok()) return Result(1, std::string(s.message()));
-  return LeasesFound(leases);
+  return AllLeases<Lease6>(args, [&](const auto& fn) { return s_.store->ForEach6(fn); });
 }
 
 std::string Management::Lease6GetPage(const json& args) {

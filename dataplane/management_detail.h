@@ -2,6 +2,7 @@
 // DHCPv4 and the common commands, management6.cc for DHCPv6). Not an API.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "absl/status/status.h"
 
 #include "dataplane/management.h"
 #include "leasedb/lease.h"
@@ -52,6 +55,23 @@ std::string LeasesFound(const std::vector<LeaseT>& leases, bool with_count = fal
 
 // lease*-get-all's optional "subnets": the ids (empty: every subnet), or an error answer.
 std::variant<std::vector<uint32_t>, std::string> SubnetFilter(const nlohmann::json& args);
+// lease4-get-all / lease6-get-all: every lease that `scan` (the store's ForEach or
+// ForEach6, called with a per-lease function) yields in the "subnets" asked for.
+template <class LeaseT, class Scan>
+std::string AllLeases(const nlohmann::json& args, Scan&& scan) {
+  auto filter = SubnetFilter(args);
+  if (auto* error = std::get_if<std::string>(&filter)) return *error;
+  const std::vector<uint32_t>& subnets = std::get<std::vector<uint32_t>>(filter);
+  std::vector<LeaseT> leases;
+  absl::Status s = scan([&](const LeaseT& l) {
+    if (subnets.empty() || std::find(subnets.begin(), subnets.end(), l.subnet_id) != subnets.end()) {
+      leases.push_back(l);
+    }
+  });
+  if (!s.ok()) return Result(1, std::string(s.message()));
+  return LeasesFound(leases);
+}
+
 // lease*-get-page's "from" (present) and "limit" (1..1000000): an error answer, or ""
 // when they are fine. The caller parses "from" ("start" or an address).
 std::string CheckPageArgs(const nlohmann::json& args, const char* command);
