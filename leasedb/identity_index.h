@@ -60,8 +60,6 @@ class HashedKeySet {
     std::memcpy(e.key.data(), key, KeySize);
     return e;
   }
-  void Insert(uint64_t hash, const uint8_t* key) { set_.insert(MakeEntry(hash, key)); }
-  void Erase(uint64_t hash, const uint8_t* key) { set_.erase(MakeEntry(hash, key)); }
   // A batch of inserts (true) and erases (false), applied as if one by one in
   // order; sorted first so that neighbouring entries share their path in the tree.
   void Apply(std::vector<std::pair<Entry, bool>>& changes);

@@ -96,20 +96,21 @@ TEST(IdentityIndex, FindsEveryKeyFiledUnderAHashAndNoOther) {
   using Set = HashedKeySet<kIndexLeaseKeySize>;
   Set set;
   const uint8_t a[12] = {0, 0, 0, 1}, b[12] = {0, 0, 0, 2}, c[12] = {9, 9, 9, 9};
-  set.Insert(7, b);
-  set.Insert(7, a);
-  set.Insert(7, a);  // a set: once
-  set.Insert(6, c);
-  set.Insert(8, c);
-  set.Insert(UINT64_MAX, c);
+  std::vector<std::pair<Set::Entry, bool>> puts = {
+      {Set::MakeEntry(7, b), true}, {Set::MakeEntry(7, a), true},
+      {Set::MakeEntry(7, a), true},  // a set: once
+      {Set::MakeEntry(6, c), true},  {Set::MakeEntry(8, c), true},
+      {Set::MakeEntry(UINT64_MAX, c), true}};
+  set.Apply(puts);
   auto seven = set.Find(7);
   ASSERT_EQ(seven.size(), 2u);
   EXPECT_EQ(seven[0][3], 1);  // key order
   EXPECT_EQ(seven[1][3], 2);
   EXPECT_EQ(set.Find(UINT64_MAX).size(), 1u);
   EXPECT_TRUE(set.Find(5).empty());
-  set.Erase(7, a);
-  set.Erase(7, c);  // not there: no effect
+  std::vector<std::pair<Set::Entry, bool>> erases = {
+      {Set::MakeEntry(7, a), false}, {Set::MakeEntry(7, c), false}};  // (7, c): not there, no effect
+  set.Apply(erases);
   ASSERT_EQ(set.Find(7).size(), 1u);
   EXPECT_EQ(set.Find(7)[0][3], 2);
   std::vector<Set::Entry> bulk = {Set::MakeEntry(5, b), Set::MakeEntry(5, a), Set::MakeEntry(5, b)};
