@@ -85,6 +85,16 @@ In-process (the server's own ceiling, no kernel in the way):
                          one worker lcore more than Dataplane/workers: the generator's
                          (e.g. "--lcores", "0@0,1@1,2@0"). No EAL options before "--".
   --state-dir DIR        the dataplane's state directory (lease store) in-process
+
+Reflector (the transport's ceiling: what the link and a generator carry with no
+server work at all; not a DHCP server):
+  --reflect CIDR         answer on the port instead of generating: DISCOVER -> OFFER,
+                         REQUEST -> ACK, statelessly, each client's address derived
+                         from its chaddr within CIDR (e.g. 198.18.0.0/15); --server is
+                         the reflector's own address (option 54, ARP answered). Runs
+                         for --duration seconds (0: until SIGINT/SIGTERM), reports
+                         replies per second; --idle-sleep-us, --format, --out and
+                         --report-interval apply.
 )";
 
 struct Args {
@@ -98,6 +108,8 @@ struct Args {
   bool server_mac_given = false;
   std::string in_process_config;  // --in-process: run the dataplane here on this config
   std::string state_dir;
+  bool reflect = false;      // --reflect: answer instead of generating
+  ReflectorSpec reflector;   // its pool (mac and server_ip filled in at start)
 };
 
 // Parses the options after `--`; prints the problem and returns false on error.
@@ -157,6 +169,22 @@ bool ParseArgs(int argc, char** argv, Args* a) {
       }
     } else if (flag == "--in-process") {
       a->in_process_config = v;
+    } else if (flag == "--reflect") {
+      const size_t slash = v.find('/');
+      uint32_t base = 0;
+      char* end = nullptr;
+      const long bits = slash == std::string::npos ? -1 : std::strtol(v.c_str() + slash + 1, &end, 10);
+      if (slash == std::string::npos || !ParseIpv4(v.substr(0, slash), &base) || *end != '\0' ||
+          bits < 8 || bits > 30) {
+        std::fprintf(stderr, "fastlease-perf: --reflect: '%s' is not an IPv4 prefix /8 to /30\n",
+                     v.c_str());
+        return false;
+      }
+      const uint32_t mask = ~uint32_t{0} << (32 - bits);
+      a->reflect = true;
+      a->reflector.subnet_mask = mask;
+      a->reflector.pool_base = (base & mask) + 1;         // neither the network ...
+      a->reflector.pool_size = (~mask) - 1;               // ... nor the broadcast address
     } else if (flag == "--state-dir") {
       a->state_dir = v;
     } else if (flag == "--label") {
@@ -215,6 +243,10 @@ bool ParseArgs(int argc, char** argv, Args* a) {
     std::fprintf(stderr, "fastlease-perf: --in-process needs --state-dir\n");
     return false;
   }
+  if (a->reflect && !a->in_process_config.empty()) {
+    std::fprintf(stderr, "fastlease-perf: --reflect and --in-process exclude each other\n");
+    return false;
+  }
   if (!have_server) {
     std::fprintf(stderr, "fastlease-perf: --server is required\n%s", kUsage);
     return false;
@@ -263,6 +295,26 @@ class Port {
   uint16_t port_ = 0;
   rte_mempool* pool_ = nullptr;
   MacAddress mac_{};
+};
+
+// On loop turns with nothing received or sent, sleeps 1, 2, 4 ... up to `cap_us`
+// microseconds (0: never sleeps, the loop polls); a turn with work resets it.
+class IdleBackoff {
+ public:
+  explicit IdleBackoff(uint32_t cap_us) : cap_us_(cap_us) {}
+  void Turn(bool worked) {
+    if (cap_us_ == 0) return;
+    if (worked) {
+      next_us_ = 0;
+      return;
+    }
+    next_us_ = next_us_ == 0 ? 1 : std::min(next_us_ * 2, cap_us_);
+    rte_delay_us_sleep(next_us_);
+  }
+
+ private:
+  uint32_t cap_us_;
+  uint32_t next_us_ = 0;
 };
 
 std::string MacText(const MacAddress& m) {
@@ -348,8 +400,7 @@ int RunOnPort(uint16_t port_id, const Args& args) {
   uint64_t next_report = interval_us ? start + interval_us : UINT64_MAX;
   uint64_t last_report = start;
   Totals previous = gen.totals();
-  const uint32_t idle_cap_us = static_cast<uint32_t>(args.idle_sleep_us);
-  uint32_t idle_us = 0;  // the next idle sleep; 0 after a turn with work
+  IdleBackoff idle(static_cast<uint32_t>(args.idle_sleep_us));
 
   while (true) {
     const uint64_t now = now_us();
@@ -409,14 +460,7 @@ int RunOnPort(uint16_t port_id, const Args& args) {
         backlog_n = n - sent;
       }
     }
-    if (idle_cap_us > 0) {
-      if (nb_rx != 0 || produced != 0) {
-        idle_us = 0;
-      } else {
-        idle_us = idle_us == 0 ? 1 : std::min(idle_us * 2, idle_cap_us);
-        rte_delay_us_sleep(idle_us);
-      }
-    }
+    idle.Turn(nb_rx != 0 || produced != 0);
 
     if (now >= next_report) {
       const Totals& current = gen.totals();
@@ -448,6 +492,90 @@ int RunOnPort(uint16_t port_id, const Args& args) {
   for (const KindSummary& k : summary.kinds) dropped += k.dropped;
   if (options.scenario == Scenario::kStorm && summary.storm_seconds < 0) return 3;
   return dropped == 0 ? 0 : 3;
+}
+
+// --reflect: answers on DPDK port `port_id` (ReflectFrame, in place in the
+// received mbufs) until --duration ends or a signal comes; prints the summary;
+// returns 0, or 1 when the port cannot be opened. Answers the TX ring refuses are
+// freed and counted (a reflector that queued them would hide its own limit).
+int RunReflector(uint16_t port_id, const Args& args) {
+  Port port;
+  std::string error;
+  if (!port.Open(port_id, &error)) {
+    std::fprintf(stderr, "fastlease-perf: port %u: %s\n", port_id, error.c_str());
+    return 1;
+  }
+  ReflectorSpec spec = args.reflector;
+  spec.mac = port.mac();
+  spec.server_ip = args.gen.path.server_ip;
+  const uint64_t hz = rte_get_tsc_hz();
+  auto now_us = [hz] { return rte_get_tsc_cycles() / (hz / 1'000'000); };
+  const uint64_t start = now_us();
+  const uint64_t stop_at =
+      args.duration_s > 0 ? start + static_cast<uint64_t>(args.duration_s * 1e6) : UINT64_MAX;
+  const uint64_t interval_us = static_cast<uint64_t>(args.report_interval_s * 1e6);
+  uint64_t next_report = interval_us ? start + interval_us : UINT64_MAX;
+  uint64_t last_report = start;
+  ReflectorTotals totals, previous;
+  IdleBackoff idle(static_cast<uint32_t>(args.idle_sleep_us));
+  std::fprintf(stderr, "fastlease-perf: reflecting as %u.%u.%u.%u at %s\n", spec.server_ip >> 24,
+               (spec.server_ip >> 16) & 255, (spec.server_ip >> 8) & 255, spec.server_ip & 255,
+               MacText(spec.mac).c_str());
+  constexpr uint16_t kBurst = 64;
+  rte_mbuf* rx[kBurst];
+  rte_mbuf* tx[kBurst];
+  rte_mbuf* drop[kBurst];
+  while (g_interrupted == 0) {
+    const uint64_t now = now_us();
+    if (now >= stop_at) break;
+    const uint16_t n = rte_eth_rx_burst(port.id(), 0, rx, kBurst);
+    uint16_t nt = 0, nd = 0;
+    for (uint16_t i = 0; i < n; ++i) {
+      rte_mbuf* m = rx[i];
+      Reflected what = Reflected::kNothing;
+      const size_t len = m->nb_segs == 1
+          ? ReflectFrame(spec, rte_pktmbuf_mtod(m, uint8_t*), m->data_len,
+                         rte_pktmbuf_tailroom(m) + m->data_len, &what)
+          : 0;
+      switch (what) {
+        case Reflected::kOffer: ++totals.offers; break;
+        case Reflected::kAck: ++totals.acks; break;
+        case Reflected::kArpReply: ++totals.arp_replies; break;
+        case Reflected::kNothing: ++totals.ignored; break;
+      }
+      if (len == 0) {
+        drop[nd++] = m;
+        continue;
+      }
+      m->data_len = m->pkt_len = static_cast<uint32_t>(len);
+      m->ol_flags = 0;
+      tx[nt++] = m;
+    }
+    totals.received += n;
+    const uint16_t sent = nt ? rte_eth_tx_burst(port.id(), 0, tx, nt) : 0;
+    if (sent < nt) {
+      totals.tx_dropped += nt - sent;
+      rte_pktmbuf_free_bulk(tx + sent, nt - sent);
+    }
+    if (nd) rte_pktmbuf_free_bulk(drop, nd);
+    idle.Turn(n != 0);
+    if (now >= next_report) {
+      std::fprintf(stderr, "%s\n", ReflectorLine(previous, totals, static_cast<double>(now - last_report) / 1e6,
+                                                  static_cast<double>(now - start) / 1e6).c_str());
+      previous = totals;
+      last_report = now;
+      next_report = now + interval_us;
+    }
+  }
+  const double seconds = static_cast<double>(now_us() - start) / 1e6;
+  const std::string text = FormatReflectorSummary(totals, seconds, args.format);
+  if (args.out.empty()) {
+    std::fputs(text.c_str(), stdout);
+  } else {
+    std::ofstream(args.out) << text;
+  }
+  port.Close();
+  return 0;
 }
 
 struct GeneratorLaunch {
@@ -577,7 +705,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fastlease-perf: no DPDK port (give one with --vdev, e.g. "
                          "net_af_packet0,iface=veth0)\n");
   } else {
-    rc = RunOnPort(0, args);
+    rc = args.reflect ? RunReflector(0, args) : RunOnPort(0, args);
   }
   rte_eal_cleanup();
   return rc;

@@ -37,6 +37,12 @@
 #     Repetitions after the first start from the first one's best rate and grow
 #     by 20% at a time. Repetitions are interleaved across modes so that
 #     background load on the machine falls on every server alike.
+#   - the reflector row (on by default, --no-reflector drops it): instead of a
+#     server, `fastlease-perf --reflect` on fastlease's veth end, pinned to core 1
+#     and attached the same way (--io), turns every DISCOVER and REQUEST around
+#     with no server work at all. What it reaches is the ceiling of the link and
+#     the generator on this machine: no server behind the same veth can go past
+#     it, and its ratio to Kea is the largest ratio this setup can show.
 #   - peak RSS (VmHWM) and CPU (utime+stime of all threads, as % of one core)
 #     of the server after the idle period and during the run that gave the
 #     reported rate.
@@ -78,6 +84,7 @@ CLIENTS=50000
 IDLE=10             # seconds of idle measurement
 DURABILITY="fsync,none"
 KEA_MODES="single,multi"
+REFLECTOR=1         # the transport's ceiling row (fastlease-perf --reflect); v4 only
 KEA_SOCKET="udp"
 IDLE_SLEEP_US=10
 MAX_DROP=1          # percent of exchanges a passing run may lose
@@ -109,6 +116,7 @@ Options (defaults in brackets):
   --durability LIST     fastlease modes, comma separated: fsync,wal,none [$DURABILITY]
   --kea-modes LIST      single,multi [$KEA_MODES]; empty string: no Kea
   --no-fastlease        Kea only
+  --no-reflector        leave out the reflector row (the transport's ceiling)
   --kea-socket T        Kea dhcp-socket-type, udp or raw [$KEA_SOCKET]
   --idle-sleep-us N     fastlease Dataplane/idle-sleep-us [$IDLE_SLEEP_US]
   --max-drop P          percent of lost exchanges still passing [$MAX_DROP]
@@ -146,6 +154,7 @@ while [[ $# -gt 0 ]]; do
     --durability) need_value "$@"; DURABILITY=$2; shift 2 ;;
     --kea-modes) need_value "$@"; KEA_MODES=$2; shift 2 ;;
     --no-fastlease) DURABILITY=""; shift ;;
+    --no-reflector) REFLECTOR=0; shift ;;
     --kea-socket) need_value "$@"; KEA_SOCKET=$2; shift 2 ;;
     --idle-sleep-us) need_value "$@"; IDLE_SLEEP_US=$2; shift 2 ;;
     --max-drop) need_value "$@"; MAX_DROP=$2; shift 2 ;;
@@ -185,6 +194,7 @@ for d in "${_d[@]}"; do
   [[ $d == fsync || $d == wal || $d == none ]] || die_usage "unknown durability '$d'"
   MODES+=("fastlease:$d")
 done
+[[ $REFLECTOR -eq 1 && $FAMILY == 4 ]] && MODES+=("reflector:ceiling")
 IFS=, read -r -a _k <<< "$KEA_MODES"
 for k in "${_k[@]}"; do
   [[ -z $k ]] && continue
@@ -213,6 +223,7 @@ for tool in ip ethtool taskset timeout perfdhcp; do
 done
 HAS_FASTLEASE=0 HAS_KEA=0
 for m in "${MODES[@]}"; do [[ $m == fastlease:* ]] && HAS_FASTLEASE=1; [[ $m == kea:* ]] && HAS_KEA=1; done
+[[ " ${MODES[*]} " == *" reflector:ceiling "* && ! -x $PERF ]] && fail "$PERF not built (ninja -C $ROOT/build)"
 if [[ $HAS_FASTLEASE -eq 1 && ! -x $DATAPLANE ]]; then
   fail "$DATAPLANE not built (ninja -C $ROOT/build)"
 fi
@@ -494,6 +505,20 @@ start_server() {  # kind mode dir
       sleep 0.1
     done
     grep -q 'serving:' "$dir/dataplane.log" || { cat "$dir/dataplane.log" >&2; fail "fastlease-dataplane not serving after 30 s"; }
+  elif [[ $kind == reflector ]]; then
+    # Where fastlease's dataplane would be: the same veth end and vdev, core 1.
+    ip netns exec "$NS_FS" taskset -c 1 "$PERF" --no-huge --no-pci --no-shconf -m 256 -l 1 \
+      --file-prefix "$PFX-refl" --log-level lib.eal:error --vdev "net_${IO}0,iface=$IF_FS$IO_ARGS" -- \
+      --server "$SERVER_IP" --reflect 198.18.0.0/15 --duration 0 --report-interval 0 \
+      --idle-sleep-us "$IDLE_SLEEP_US" --format json > "$dir/reflector.json" 2> "$dir/reflector.log" &
+    SPID=$!
+    STARTED_PIDS+=("$SPID")
+    CNS=$NS_FC CIF=$IF_FC
+    for ((i = 0; i < 300; i++)); do
+      grep -q 'reflecting as' "$dir/reflector.log" 2>/dev/null && break
+      kill -0 "$SPID" 2>/dev/null || { cat "$dir/reflector.log" >&2; fail "fastlease-perf --reflect exited at start"; }
+      sleep 0.1
+    done
   else
     if [[ $FAMILY == 6 ]]; then
       write_kea_config6 "$dir/$KEA_BIN.json" "$mode" "$dir"
@@ -747,6 +772,7 @@ label() {
     fastlease:*) echo "fastlease-dataplane | durability ${1#*:}" ;;
     kea:single) echo "Kea 2.2 $KEA_BIN, memfile | single-threaded" ;;
     kea:multi) echo "Kea 2.2 $KEA_BIN, memfile | multi-threading, 2 threads" ;;
+    reflector:*) echo "reflector: no server work (fastlease-perf --reflect) | the link's ceiling" ;;
   esac
 }
 
@@ -817,6 +843,9 @@ mkdir -p "$(dirname "$OUT")"
          "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
          "median of $REPS repetitions, each on a fresh server with no leases." \
          "fastlease and fastlease-perf attach to their veths with DPDK's net_$IO." \
+         "The reflector row, when there: \`fastlease-perf --reflect\` on fastlease's veth end pinned to core 1" \
+         "(EAL \`-l 1\`), answering every DISCOVER and REQUEST statelessly with no server work: the ceiling of the" \
+         "link and the generator on this machine, which no server behind the same link can pass." \
          "fastlease-perf (relay $GEN_RELAY, also pinned to core 0, \`--window $WINDOW --idle-sleep-us $GEN_IDLE_SLEEP_US\`): a flat-out run, then" \
          "a search from 90% of it in steps of 10%; no retransmissions, an exchange unanswered for 1 s is lost;" \
          "rate = completed DORAs/s; p99 = 99th percentile" \
@@ -860,6 +889,9 @@ mkdir -p "$(dirname "$OUT")"
         tr -d ' \n' < "$dir/stats.json" |
           sed -e 's/.*"totals":{\([^}]*\)}.*"persister":{\([^}]*\)}.*/\1,\2/' |
           tr ',' '\n' | tr -d '"' | awk -F: '$2 != 0' | paste -sd' ' -
+      elif [[ $kind == reflector && -s $dir/reflector.json ]]; then
+        echo "# reflector counts at exit:"
+        tr -d ' \n' < "$dir/reflector.json"; echo
       elif [[ $kind == kea && -s $dir/kea-stats.txt ]]; then
         echo "# Kea statistics at exit:"
         paste -sd' ' "$dir/kea-stats.txt"

@@ -422,6 +422,161 @@ size_t BuildArpRequest(const MacAddress& mac, uint32_t ip, uint32_t target_ip, u
   return PutArp(kBroadcastMac, 1, mac, ip, MacAddress{}, target_ip, vlan, out);
 }
 
+namespace {
+
+// Where a reflected reply goes (RFC 2131 §4.1), from the request's fields.
+struct ReplyRoute {
+  MacAddress mac{};
+  uint32_t ip = 0;
+  uint16_t port = 68;
+};
+
+ReplyRoute RouteReply(const uint8_t* bootp, const MacAddress& request_src, uint32_t yiaddr) {
+  const uint32_t ciaddr = Get32(bootp + 12);
+  const uint32_t giaddr = Get32(bootp + 24);
+  ReplyRoute r;
+  if (giaddr != 0) {
+    r = {request_src, giaddr, 67};
+  } else if (ciaddr != 0) {
+    r = {request_src, ciaddr, 68};
+  } else if ((Get16(bootp + 10) & 0x8000) != 0) {
+    r = {kBroadcastMac, 0xffffffffu, 68};
+  } else {
+    std::memcpy(r.mac.data(), bootp + 28, 6);
+    r.ip = yiaddr;
+  }
+  return r;
+}
+
+uint32_t AddressFor(const ReflectorSpec& spec, const uint8_t* chaddr) {
+  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a over the 6 bytes
+  for (int i = 0; i < 6; ++i) h = (h ^ chaddr[i]) * 0x100000001b3ull;
+  return spec.pool_base + static_cast<uint32_t>(h % (spec.pool_size == 0 ? 1 : spec.pool_size));
+}
+
+}  // namespace
+
+size_t ReflectFrame(const ReflectorSpec& spec, uint8_t* frame, size_t len, size_t capacity,
+                    Reflected* what) {
+  *what = Reflected::kNothing;
+  if (auto q = ParseArpRequest(frame, len); q) {
+    if (q->target_ip != spec.server_ip || capacity < 64) return 0;
+    const uint16_t vlan = Get16(frame + 12) == kEtherVlan ? (Get16(frame + 14) & 0x0fff) : 0;
+    const ArpQuery query = *q;
+    *what = Reflected::kArpReply;
+    return BuildArpReply(query, spec.mac, spec.server_ip, frame, vlan);
+  }
+  if (len < 14) return 0;
+  size_t l2 = 12;
+  uint16_t vlan = 0;
+  if (Get16(frame + 12) == kEtherVlan) {
+    if (len < 18) return 0;
+    vlan = Get16(frame + 14) & 0x0fff;
+    l2 += 4;
+  }
+  if (Get16(frame + l2) != kEtherIpv4) return 0;
+  l2 += 2;
+  if (len < l2 + 20) return 0;
+  const uint8_t* ip = frame + l2;
+  const size_t ihl = size_t{ip[0] & 0x0fu} * 4;
+  if ((ip[0] >> 4) != 4 || ihl < 20 || ip[9] != 17 || (Get16(ip + 6) & 0x3fff) != 0) return 0;
+  const size_t ip_len = Get16(ip + 2);
+  if (ip_len < ihl + 8 || l2 + ip_len > len) return 0;
+  const uint8_t* udp = ip + ihl;
+  if (Get16(udp + 2) != 67) return 0;
+  const size_t udp_len = Get16(udp + 4);
+  if (udp_len < 8 + kBootpFixed + 4 || udp_len > ip_len - ihl) return 0;
+  const uint8_t* bootp = udp + 8;
+  const size_t bootp_len = udp_len - 8;
+  if (bootp[0] != 1 || bootp[1] != 1 || bootp[2] != 6 || Get32(bootp + kBootpFixed) != kMagicCookie) {
+    return 0;
+  }
+  int type = -1;
+  uint32_t requested = 0;
+  const uint8_t* relay_info = nullptr;  // option 82, header included
+  for (size_t i = kBootpFixed + 4; i < bootp_len;) {
+    const uint8_t code = bootp[i];
+    if (code == 255) break;
+    if (code == 0) {
+      ++i;
+      continue;
+    }
+    if (i + 2 > bootp_len || i + 2 + bootp[i + 1] > bootp_len) return 0;
+    const uint8_t olen = bootp[i + 1];
+    if (code == 53 && olen == 1) type = bootp[i + 2];
+    if (code == 50 && olen == 4) requested = Get32(bootp + i + 2);
+    if (code == 82) relay_info = bootp + i;
+    i += 2 + olen;
+  }
+  if (type != 1 && type != 3) return 0;
+
+  // The reply is built in a local buffer (it overlaps the request), then copied.
+  uint8_t out[14 + 4 + 20 + 8 + kBootpFixed + 4 + 64 + 257 + 1];
+  const size_t relay_info_len = relay_info != nullptr ? 2u + relay_info[1] : 0;
+  MacAddress request_src;
+  std::memcpy(request_src.data(), frame + 6, 6);
+  const uint32_t ciaddr = Get32(bootp + 12);
+  const uint32_t yiaddr = requested != 0 ? requested : ciaddr != 0 ? ciaddr : AddressFor(spec, bootp + 28);
+  const ReplyRoute route = RouteReply(bootp, request_src, yiaddr);
+  const size_t out_l2 = PutEthernet(route.mac, spec.mac, vlan, kEtherIpv4, out);
+  uint8_t* oip = out + out_l2;
+  uint8_t* oudp = oip + 20;
+  uint8_t* obootp = oudp + 8;
+  std::memcpy(obootp, bootp, kBootpFixed);  // xid, flags, giaddr, chaddr as asked
+  obootp[0] = 2;                             // BOOTREPLY
+  Put16(obootp + 8, 0);                      // secs
+  Put32(obootp + 12, ciaddr);
+  Put32(obootp + 16, yiaddr);
+  Put32(obootp + 20, 0);                     // siaddr
+  std::memset(obootp + 44, 0, 64 + 128);     // sname, file
+  Put32(obootp + kBootpFixed, kMagicCookie);
+  uint8_t* o = obootp + kBootpFixed + 4;
+  *o++ = 53;
+  *o++ = 1;
+  *o++ = type == 1 ? 2 : 5;
+  auto option32 = [&o](uint8_t code, uint32_t v) {
+    o[0] = code;
+    o[1] = 4;
+    Put32(o + 2, v);
+    o += 6;
+  };
+  option32(54, spec.server_ip);
+  option32(51, spec.lease_time);
+  if (spec.subnet_mask != 0) option32(1, spec.subnet_mask);
+  if (relay_info_len != 0) {
+    std::memcpy(o, relay_info, relay_info_len);
+    o += relay_info_len;
+  }
+  *o++ = 255;
+  size_t dhcp_len = static_cast<size_t>(o - obootp);
+  if (dhcp_len < 300) {
+    std::memset(o, 0, 300 - dhcp_len);
+    dhcp_len = 300;
+  }
+  const uint16_t out_udp_len = static_cast<uint16_t>(8 + dhcp_len);
+  Put16(oudp, 67);
+  Put16(oudp + 2, route.port);
+  Put16(oudp + 4, out_udp_len);
+  Put16(oudp + 6, 0);
+  oip[0] = 0x45;
+  oip[1] = 0;
+  Put16(oip + 2, static_cast<uint16_t>(20 + out_udp_len));
+  Put16(oip + 4, Get16(ip + 4));
+  Put16(oip + 6, 0);
+  oip[8] = 64;
+  oip[9] = 17;
+  Put16(oip + 10, 0);
+  Put32(oip + 12, spec.server_ip);
+  Put32(oip + 16, route.ip);
+  Put16(oip + 10, Fold(Sum16(oip, 20)));
+  Put16(oudp + 6, UdpChecksum(Sum16(oip + 12, 8), oudp, out_udp_len));
+  const size_t out_len = out_l2 + 20 + out_udp_len;
+  if (out_len > capacity) return 0;
+  std::memcpy(frame, out, out_len);
+  *what = type == 1 ? Reflected::kOffer : Reflected::kAck;
+  return out_len;
+}
+
 bool ParseIpv4(std::string_view text, uint32_t* out) {
   const std::string s(text);
   in_addr a{};

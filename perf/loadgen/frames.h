@@ -109,6 +109,38 @@ struct ReplyInfo {
 // verified (the kernel and the server under test compute them).
 std::optional<ReplyInfo> ParseReply(const uint8_t* frame, size_t len);
 
+// The reflector (fastlease-perf --reflect): turns each DHCPv4 request around
+// statelessly, so that a load generator can measure what the link and the
+// generator carry with no server work at all: the transport's ceiling, which no
+// server behind the same link can exceed. It is not a DHCP server: it keeps no
+// lease and checks nothing; every client's address is derived from its chaddr.
+struct ReflectorSpec {
+  MacAddress mac{};            // the reflector port's MAC: the replies' source
+  uint32_t server_ip = 0;      // host order: option 54, the replies' IP source, ARP answered
+  uint32_t pool_base = 0;      // host order: the first address handed out
+  uint32_t pool_size = 1;      // addresses from pool_base on (at least 1)
+  uint32_t subnet_mask = 0;    // host order: option 1 (0: not sent)
+  uint32_t lease_time = 3600;  // option 51
+};
+
+enum class Reflected : uint8_t { kNothing, kOffer, kAck, kArpReply };
+
+// The reply to the frame in `frame` (`len` bytes; `capacity` bytes writable),
+// written over it in place; returns its length, 0 when nothing is to be sent
+// (the frame is left as it was).
+//   - DISCOVER -> OFFER and REQUEST -> ACK, with yiaddr = the requested address
+//     (option 50), else ciaddr, else pool_base + hash(chaddr) mod pool_size,
+//     options 53, 54, 51, 1 (when subnet_mask != 0) and the request's option 82
+//     echoed (RFC 3046 §2.2); padded to BOOTP's 300 bytes. Addressed like a
+//     server does: to giaddr:67 when relayed, else to ciaddr:68, else broadcast
+//     (broadcast flag) or to yiaddr at chaddr. Same VLAN tag as the request.
+//   - an ARP request for server_ip -> the ARP reply.
+//   - anything else (RELEASE, DECLINE, INFORM, other traffic, malformed or
+//     truncated frames, a reply that would not fit in `capacity`) -> 0.
+// `what` says which of these happened. Pure, allocation-free.
+size_t ReflectFrame(const ReflectorSpec& spec, uint8_t* frame, size_t len, size_t capacity,
+                    Reflected* what);
+
 // Command-line text: "192.0.2.1" (to host order), "2001:db8::1" and "02:00:5e:00:00:01".
 bool ParseIpv4(std::string_view text, uint32_t* out);
 bool ParseIpv6(std::string_view text, Ipv6Address* out);

@@ -137,4 +137,51 @@ std::string PeriodicLine(const Totals& previous, const Totals& current, double i
   return line;
 }
 
+std::string ReflectorLine(const ReflectorTotals& previous, const ReflectorTotals& current,
+                          double interval_s, double elapsed_s) {
+  const double d = interval_s > 0 ? interval_s : 1;
+  const auto per_s = [d](uint64_t a, uint64_t b) { return static_cast<double>(b - a) / d; };
+  return fmt::format("{:6.1f}s  reflected {:.0f}/s (offers {:.0f}/s, acks {:.0f}/s)  ignored {}  "
+                     "tx dropped {}",
+                     elapsed_s, per_s(previous.offers + previous.acks, current.offers + current.acks),
+                     per_s(previous.offers, current.offers), per_s(previous.acks, current.acks),
+                     current.ignored - previous.ignored, current.tx_dropped - previous.tx_dropped);
+}
+
+std::string FormatReflectorSummary(const ReflectorTotals& t, double seconds, ReportFormat format) {
+  const auto rate = [seconds](uint64_t n) { return seconds > 0 ? static_cast<double>(n) / seconds : 0.0; };
+  switch (format) {
+    case ReportFormat::kJson: {
+      nlohmann::ordered_json j;
+      j["seconds"] = seconds;
+      j["received"] = t.received;
+      j["offers"] = t.offers;
+      j["acks"] = t.acks;
+      j["arp-replies"] = t.arp_replies;
+      j["ignored"] = t.ignored;
+      j["tx-dropped"] = t.tx_dropped;
+      j["offers-per-second"] = rate(t.offers);
+      j["acks-per-second"] = rate(t.acks);
+      return j.dump(2) + "\n";
+    }
+    case ReportFormat::kCsv:
+      return fmt::format("seconds,received,offers,acks,arp_replies,ignored,tx_dropped,"
+                         "offers_per_second,acks_per_second\n"
+                         "{:.3f},{},{},{},{},{},{},{:.1f},{:.1f}\n",
+                         seconds, t.received, t.offers, t.acks, t.arp_replies, t.ignored,
+                         t.tx_dropped, rate(t.offers), rate(t.acks));
+    case ReportFormat::kTable:
+      break;
+  }
+  return fmt::format("reflector, {:.1f} s\n"
+                     "  received      {:>12}\n"
+                     "  offers        {:>12}  {:>10.0f}/s\n"
+                     "  acks          {:>12}  {:>10.0f}/s\n"
+                     "  arp replies   {:>12}\n"
+                     "  ignored       {:>12}\n"
+                     "  tx dropped    {:>12}\n",
+                     seconds, t.received, t.offers, rate(t.offers), t.acks, rate(t.acks),
+                     t.arp_replies, t.ignored, t.tx_dropped);
+}
+
 }  // namespace fastlease::perf

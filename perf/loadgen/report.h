@@ -49,4 +49,20 @@ std::string FormatSummary(const Summary& summary, ReportFormat format);
 std::string PeriodicLine(const Totals& previous, const Totals& current, double interval_s,
                          double elapsed_s);
 
+// The reflector's counts (fastlease-perf --reflect).
+struct ReflectorTotals {
+  uint64_t received = 0;       // frames read from the port
+  uint64_t offers = 0, acks = 0, arp_replies = 0;
+  uint64_t ignored = 0;        // frames that got no answer (Reflected::kNothing)
+  uint64_t tx_dropped = 0;     // answers the TX ring refused (freed, not retried)
+};
+
+// "  10.0s  reflected 51234/s (offers 25617/s, acks 25617/s)  tx dropped 0"
+std::string ReflectorLine(const ReflectorTotals& previous, const ReflectorTotals& current,
+                          double interval_s, double elapsed_s);
+// The final counts and rates (replies per second over `seconds`): a table, one CSV
+// line after its header, or a JSON object.
+std::string FormatReflectorSummary(const ReflectorTotals& totals, double seconds,
+                                   ReportFormat format);
+
 }  // namespace fastlease::perf

@@ -2,13 +2,17 @@
 the client namespace): relayed and direct DORA, renews, the reconnect storm,
 a silent server, and agreement with perfdhcp on the same server."""
 import json
+import os
 import re
 import resource
 import shutil
+import signal
+import subprocess
+import time
 
 import pytest
 
-from conftest import BUILD, base_config
+from conftest import BUILD, REPO, base_config
 from test_perfdhcp import perfdhcp_counts
 
 PERF = BUILD / "perf" / "fastlease-perf"
@@ -138,10 +142,79 @@ def test_a_silent_server_shows_as_drops_and_exit_status_3(netlinks):
 def test_bad_options_are_usage_errors(netlinks):
     link = netlinks()
     for args, words in ((["--clients", "many"], "--clients"), (["--scenario", "x"], "unknown scenario"),
-                        (["--idle-sleep-us", "-1"], "--idle-sleep-us"), ([], "--server is required")):
+                        (["--idle-sleep-us", "-1"], "--idle-sleep-us"), ([], "--server is required"),
+                        (["--reflect", "198.18.0.0"], "not an IPv4 prefix"),
+                        (["--reflect", "198.18.0.0/31"], "not an IPv4 prefix")):
         r = link.run(PERF, "--", "--server", "192.0.2.1", *args, check=False) if args else \
             link.run(PERF, "--", check=False)
         assert r.returncode == 2 and words in r.stderr, r.stderr
+
+
+def start_reflector(link, tmp_path, *args):
+    """fastlease-perf --reflect on the link's root-namespace end; returns the
+    process once it answers (its stderr says so), stdout to tmp_path/reflector.json."""
+    out = open(tmp_path / "reflector.json", "w")
+    err_path = tmp_path / "reflector.err"
+    proc = subprocess.Popen(
+        [str(PERF), "--no-huge", "--no-pci", "--no-shconf", "-m", "256", "-l", "0",
+         "--file-prefix", "flrefl%d" % os.getpid(), "--log-level", "lib.eal:error",
+         "--vdev", "net_af_packet1,iface=%s" % link.host, "--", "--server", "192.0.2.1",
+         "--reflect", "198.18.0.0/16", "--duration", "0", "--format", "json",
+         "--report-interval", "0", *args], stdout=out, stderr=open(err_path, "w"))
+    link.procs.append(proc)  # killed by the fixture if the test fails first
+    for _ in range(300):
+        if "reflecting as 192.0.2.1" in err_path.read_text():
+            return proc
+        assert proc.poll() is None, err_path.read_text()
+        time.sleep(0.1)
+    raise AssertionError("reflector not ready: " + err_path.read_text())
+
+
+def stop_reflector(proc, tmp_path):
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 0
+    return json.loads((tmp_path / "reflector.json").read_text())
+
+
+def test_reflector_turns_every_request_around(netlinks, tmp_path):
+    """The transport-ceiling reflector: the generator completes every relayed
+    DORA against it, and both sides count the same exchanges."""
+    link = netlinks()
+    refl = start_reflector(link, tmp_path)
+    rc, s, err = run_perf(link, "--server", "192.0.2.1", "--relay", "192.0.2.2",
+                          "--clients", 2000, "--passes", 2, "--window", 64, "--duration", 0)
+    r = stop_reflector(refl, tmp_path)
+    dora = kinds(s)["dora"]
+    assert rc == 0, (s, err)
+    assert dora["completed"] == 4000 and dora["dropped"] == 0 and dora["retransmissions"] == 0
+    assert s["unexpected-replies"] == 0
+    assert r["offers"] == 4000 and r["acks"] == 4000, r
+    assert r["arp-replies"] >= 1 and r["tx-dropped"] == 0
+    # Everything it did not answer was other traffic: the namespace kernel's ICMP
+    # (nobody listens on the relay's port 67) and the like, never a DHCP request.
+    assert r["received"] == r["offers"] + r["acks"] + r["arp-replies"] + r["ignored"]
+
+
+def test_side_by_side_reports_the_reflector_row(tmp_path):
+    """perf/side_by_side.sh with only the reflector (no fastlease, no Kea): it
+    sets up its namespaces, measures the link's ceiling, writes the row, and
+    leaves no namespace behind."""
+    out = tmp_path / "sbs.md"
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    r = subprocess.run(["bash", str(REPO / "perf" / "side_by_side.sh"), "--reps", "1", "--steps", "1",
+                        "--duration", "2", "--idle", "1", "--durability", "", "--kea-modes", "",
+                        "--generators", "fastlease-perf", "--out", str(out)],
+                       capture_output=True, text=True, timeout=300, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    row = [l for l in out.read_text().splitlines() if l.startswith("| reflector")]
+    assert len(row) == 1, out.read_text()
+    cells = [c.strip() for c in row[0].split("|")]
+    assert cells[3] == "fastlease-perf" and int(cells[4]) > 1000, row
+    assert float(cells[5]) <= 1.0, row
+    assert '"acks":' in out.read_text(), "the reflector's own counts are in the runs section"
+    left = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    pid = re.search(r"namespaces flp-(\d+)-", r.stderr).group(1)
+    assert "flp-%s-" % pid not in left
 
 
 def test_agrees_with_perfdhcp_on_the_same_server(netlinks, dataplane):

@@ -247,6 +247,147 @@ TEST(FramesTest, ArpRequestAndReply) {
   EXPECT_TRUE(ParseArpReply(tagged, 64));
 }
 
+// The reflector (fastlease-perf --reflect).
+constexpr MacAddress kReflectorMac{0x02, 0xcc, 0, 0, 0, 1};
+ReflectorSpec Reflector() {
+  return ReflectorSpec{.mac = kReflectorMac, .server_ip = kServerIp, .pool_base = 0xc6120001,
+                       .pool_size = 1000, .subnet_mask = 0xfffe0000, .lease_time = 600};
+}
+
+// Builds the request into a buffer with room for the reply; returns its length.
+size_t Request(const PathSpec& path, const RequestSpec& spec, std::array<uint8_t, 1024>& buf) {
+  buf.fill(0);
+  return BuildRequest(path, spec, buf.data());
+}
+
+TEST(ReflectorTest, RelayedDiscoverAndRequestGetOfferAndAckBackToTheRelay) {
+  const PathSpec path{.src_mac = kOurMac, .server_mac = kReflectorMac, .server_ip = kServerIp,
+                      .relayed = true, .giaddr = kGiaddr, .vlan = 100};
+  const MacAddress client{2, 0x50, 0, 0, 1, 2};
+  std::array<uint8_t, 1024> buf;
+  size_t len = Request(path, {.kind = RequestKind::kDiscover, .client_mac = client, .xid = 9,
+                              .circuit_id = 4711}, buf);
+  Reflected what{};
+  len = ReflectFrame(Reflector(), buf.data(), len, buf.size(), &what);
+  ASSERT_GT(len, 0u);
+  EXPECT_EQ(what, Reflected::kOffer);
+  EXPECT_EQ(std::memcmp(buf.data(), kOurMac.data(), 6), 0) << "to the relay's MAC";
+  EXPECT_EQ(std::memcmp(buf.data() + 6, kReflectorMac.data(), 6), 0);
+  EXPECT_EQ(Get16(buf.data() + 14), 100) << "same VLAN";
+  Decoded d = Decode(buf.data(), len);
+  ASSERT_EQ(d.error, dhcp4::ParseError::kNone);
+  EXPECT_EQ(Get32(d.ip + 12), kServerIp);
+  EXPECT_EQ(Get32(d.ip + 16), kGiaddr);
+  EXPECT_EQ(Get16(d.udp), 67);
+  EXPECT_EQ(Get16(d.udp + 2), 67);
+  EXPECT_EQ(d.dhcp.size(), 300u) << "padded like a BOOTP message";
+  EXPECT_EQ(OptionText(d.msg, 82), std::string("\x01\x09perf-4711")) << "RFC 3046 echo";
+  EXPECT_EQ(Get32(d.msg.Option(1).data()), 0xfffe0000u);
+  std::optional<ReplyInfo> offer = ParseReply(buf.data(), len);
+  ASSERT_TRUE(offer);
+  EXPECT_EQ(offer->type, ReplyType::kOffer);
+  EXPECT_EQ(offer->xid, 9u);
+  EXPECT_EQ(offer->chaddr, client);
+  EXPECT_EQ(offer->server_id, kServerIp);
+  EXPECT_EQ(offer->lease_time, 600u);
+  EXPECT_GE(offer->yiaddr, 0xc6120001u);
+  EXPECT_LT(offer->yiaddr, 0xc6120001u + 1000);
+
+  len = Request(path, {.kind = RequestKind::kRequestSelecting, .client_mac = client, .xid = 10,
+                       .client_ip = offer->yiaddr, .server_id = kServerIp, .circuit_id = 4711}, buf);
+  len = ReflectFrame(Reflector(), buf.data(), len, buf.size(), &what);
+  EXPECT_EQ(what, Reflected::kAck);
+  std::optional<ReplyInfo> ack = ParseReply(buf.data(), len);
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->type, ReplyType::kAck);
+  EXPECT_EQ(ack->xid, 10u);
+  EXPECT_EQ(ack->yiaddr, offer->yiaddr);
+}
+
+TEST(ReflectorTest, DirectRepliesAreBroadcastOrUnicastToCiaddr) {
+  const PathSpec path{.src_mac = kOurMac, .server_mac = kReflectorMac, .server_ip = kServerIp};
+  const MacAddress client{2, 0x50, 0, 0, 0, 7};
+  std::array<uint8_t, 1024> buf;
+  Reflected what{};
+  size_t len = Request(path, {.kind = RequestKind::kDiscover, .client_mac = client, .xid = 1}, buf);
+  len = ReflectFrame(Reflector(), buf.data(), len, buf.size(), &what);
+  ASSERT_EQ(what, Reflected::kOffer);
+  Decoded d = Decode(buf.data(), len);
+  EXPECT_EQ(std::memcmp(buf.data(), "\xff\xff\xff\xff\xff\xff", 6), 0);
+  EXPECT_EQ(Get32(d.ip + 16), 0xffffffffu);
+  EXPECT_EQ(Get16(d.udp + 2), 68);
+  EXPECT_TRUE(d.msg.Option(82).empty());
+
+  len = Request(path, {.kind = RequestKind::kRequestRenewing, .client_mac = client, .xid = 2,
+                       .client_ip = 0xc6120005}, buf);
+  len = ReflectFrame(Reflector(), buf.data(), len, buf.size(), &what);
+  ASSERT_EQ(what, Reflected::kAck);
+  d = Decode(buf.data(), len);
+  EXPECT_EQ(std::memcmp(buf.data(), client.data(), 6), 0);
+  EXPECT_EQ(Get32(d.ip + 16), 0xc6120005u);
+  EXPECT_EQ(Get16(d.udp + 2), 68);
+  EXPECT_EQ(ParseReply(buf.data(), len)->yiaddr, 0xc6120005u) << "the renewed address";
+}
+
+TEST(ReflectorTest, AddressesComeFromThePoolAndDependOnlyOnChaddr) {
+  const PathSpec path{.src_mac = kOurMac, .server_mac = kReflectorMac, .server_ip = kServerIp,
+                      .relayed = true, .giaddr = kGiaddr};
+  std::array<uint8_t, 1024> buf;
+  std::set<uint32_t> seen;
+  for (uint32_t i = 0; i < 200; ++i) {
+    const MacAddress client{2, 0x50, 0, 0, uint8_t(i >> 8), uint8_t(i)};
+    uint32_t first = 0;
+    for (uint32_t xid : {1u, 2u}) {
+      size_t len = Request(path, {.kind = RequestKind::kDiscover, .client_mac = client, .xid = xid}, buf);
+      Reflected what{};
+      len = ReflectFrame(Reflector(), buf.data(), len, buf.size(), &what);
+      const uint32_t a = ParseReply(buf.data(), len)->yiaddr;
+      ASSERT_GE(a, 0xc6120001u);
+      ASSERT_LT(a, 0xc6120001u + 1000);
+      if (first == 0) first = a;
+      EXPECT_EQ(a, first) << "same client, same address";
+    }
+    seen.insert(first);
+  }
+  EXPECT_GT(seen.size(), 150u) << "spread over the pool";
+}
+
+TEST(ReflectorTest, AnswersArpForItsAddressAndNothingElse) {
+  std::array<uint8_t, 1024> buf{};
+  size_t len = BuildArpRequest(kOurMac, kGiaddr, kServerIp, buf.data());
+  Reflected what{};
+  len = ReflectFrame(Reflector(), buf.data(), len, buf.size(), &what);
+  EXPECT_EQ(what, Reflected::kArpReply);
+  std::optional<ArpQuery> r = ParseArpReply(buf.data(), len);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->sender_mac, kReflectorMac);
+  EXPECT_EQ(r->sender_ip, kServerIp);
+  EXPECT_EQ(r->target_ip, kGiaddr);
+
+  len = BuildArpRequest(kOurMac, kGiaddr, kServerIp + 7, buf.data());
+  EXPECT_EQ(ReflectFrame(Reflector(), buf.data(), len, buf.size(), &what), 0u);
+  EXPECT_EQ(what, Reflected::kNothing);
+
+  const PathSpec path{.src_mac = kOurMac, .server_mac = kReflectorMac, .server_ip = kServerIp,
+                      .relayed = true, .giaddr = kGiaddr};
+  const MacAddress client{2, 0x50, 0, 0, 0, 1};
+  len = Request(path, {.kind = RequestKind::kRelease, .client_mac = client, .xid = 3,
+                       .client_ip = 0xc6120005, .server_id = kServerIp}, buf);
+  const std::array<uint8_t, 1024> release = buf;
+  EXPECT_EQ(ReflectFrame(Reflector(), buf.data(), len, buf.size(), &what), 0u) << "RELEASE";
+  EXPECT_EQ(buf, release) << "left as it was";
+
+  len = Request(path, {.kind = RequestKind::kDiscover, .client_mac = client, .xid = 4}, buf);
+  for (size_t cut : {size_t{13}, size_t{40}, size_t{200}, len - 1}) {
+    EXPECT_EQ(ReflectFrame(Reflector(), buf.data(), cut, buf.size(), &what), 0u) << cut;
+  }
+  const std::array<uint8_t, 1024> discover = buf;
+  EXPECT_EQ(ReflectFrame(Reflector(), buf.data(), len, len - 1, &what), 0u) << "no room for the reply";
+  EXPECT_EQ(buf, discover);
+  auto reply = Reply(5, client, 1, 1);  // a BOOTREPLY is not turned around
+  EXPECT_EQ(ReflectFrame(Reflector(), reply.data(), reply.size(), reply.size() + 512, &what), 0u);
+}
+
 TEST(FramesTest, CommandLineAddresses) {
   uint32_t ip = 0;
   EXPECT_TRUE(ParseIpv4("192.0.2.1", &ip));
@@ -514,6 +655,48 @@ TEST(LatencyHistogramTest, ExactBelow32AndWithinASixteenthAbove) {
   EXPECT_EQ(h.count(), 1001u);
   EXPECT_EQ(h.Percentile(100), 100'000u);
   EXPECT_EQ(LatencyHistogram().Percentile(99), 0u);
+}
+
+TEST(ReflectorTest, TheGeneratorCompletesEveryDoraAgainstIt) {
+  GeneratorOptions o = Options(Scenario::kDora, 500);
+  o.path.relayed = true;
+  o.path.giaddr = kGiaddr;
+  o.path.server_mac = kReflectorMac;
+  o.passes = 2;
+  Generator gen(o);
+  std::vector<std::array<uint8_t, 1024>> buffers(32);
+  std::vector<FrameSlot> slots(32);
+  for (size_t i = 0; i < slots.size(); ++i) slots[i].data = buffers[i].data();
+  ReflectorTotals t;
+  uint64_t now = 1'000'000;
+  for (int turn = 0; turn < 100'000 && !gen.Finished(); ++turn, now += 100) {
+    const size_t n = gen.Produce(now, slots);
+    for (size_t i = 0; i < n; ++i) {
+      Reflected what{};
+      const size_t len = ReflectFrame(Reflector(), slots[i].data, slots[i].len, 1024, &what);
+      t.offers += what == Reflected::kOffer;
+      t.acks += what == Reflected::kAck;
+      if (len != 0) gen.OnFrame(slots[i].data, len, now + 20);
+    }
+  }
+  ASSERT_TRUE(gen.Finished());
+  const ExchangeCounters& dora = Kind(gen, ExchangeKind::kDora);
+  EXPECT_EQ(dora.completed, 1000u);
+  EXPECT_EQ(dora.dropped + dora.naks + dora.retransmissions, 0u);
+  EXPECT_EQ(t.offers, 1000u);
+  EXPECT_EQ(t.acks, 1000u);
+  EXPECT_EQ(gen.totals().unexpected, 0u);
+
+  const std::string json = FormatReflectorSummary(t, 2.0, ReportFormat::kJson);
+  const nlohmann::json j = nlohmann::json::parse(json);
+  EXPECT_EQ(j["offers"], 1000);
+  EXPECT_EQ(j["acks-per-second"], 500.0);
+  EXPECT_THAT(FormatReflectorSummary(t, 2.0, ReportFormat::kCsv),
+              HasSubstr("\n2.000,0,1000,1000,0,0,0,500.0,500.0\n"));
+  EXPECT_THAT(FormatReflectorSummary(t, 2.0, ReportFormat::kTable), HasSubstr("500/s"));
+  ReflectorTotals later = t;
+  later.acks += 300;
+  EXPECT_THAT(ReflectorLine(t, later, 0.5, 3.0), HasSubstr("acks 600/s"));
 }
 
 TEST(ReportTest, FormatsCarryTheSameFigures) {
