@@ -485,6 +485,17 @@ SPID=""      # the running server's pid
 SDIR=""      # its run directory
 CUR_KIND="" CUR_MODE="" CUR_GEN="" CNS="" CIF=""
 
+wait_for_log() {  # log pattern name: until $SPID logs pattern; fails if it exits or 30 s pass
+  local i
+  for ((i = 0; i < 300; i++)); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    kill -0 "$SPID" 2>/dev/null || { cat "$1" >&2; fail "$3 exited at start"; }
+    sleep 0.1
+  done
+  cat "$1" >&2
+  fail "$3 not ready after 30 s"
+}
+
 start_server() {  # kind mode dir
   local kind=$1 mode=$2 dir=$3 i
   mkdir -p "$dir"
@@ -499,12 +510,7 @@ start_server() {  # kind mode dir
     SPID=$!
     STARTED_PIDS+=("$SPID")
     CNS=$NS_FC CIF=$IF_FC
-    for ((i = 0; i < 300; i++)); do
-      grep -q 'serving:' "$dir/dataplane.log" 2>/dev/null && break
-      kill -0 "$SPID" 2>/dev/null || { cat "$dir/dataplane.log" >&2; fail "fastlease-dataplane exited at start"; }
-      sleep 0.1
-    done
-    grep -q 'serving:' "$dir/dataplane.log" || { cat "$dir/dataplane.log" >&2; fail "fastlease-dataplane not serving after 30 s"; }
+    wait_for_log "$dir/dataplane.log" 'serving:' fastlease-dataplane
   elif [[ $kind == reflector ]]; then
     # Where fastlease's dataplane would be: the same veth end and vdev, core 1.
     ip netns exec "$NS_FS" taskset -c 1 "$PERF" --no-huge --no-pci --no-shconf -m 256 -l 1 \
@@ -514,11 +520,7 @@ start_server() {  # kind mode dir
     SPID=$!
     STARTED_PIDS+=("$SPID")
     CNS=$NS_FC CIF=$IF_FC
-    for ((i = 0; i < 300; i++)); do
-      grep -q 'reflecting as' "$dir/reflector.log" 2>/dev/null && break
-      kill -0 "$SPID" 2>/dev/null || { cat "$dir/reflector.log" >&2; fail "fastlease-perf --reflect exited at start"; }
-      sleep 0.1
-    done
+    wait_for_log "$dir/reflector.log" 'reflecting as' "fastlease-perf --reflect"
   else
     if [[ $FAMILY == 6 ]]; then
       write_kea_config6 "$dir/$KEA_BIN.json" "$mode" "$dir"

@@ -63,6 +63,49 @@ uint16_t UdpChecksum(uint32_t pseudo_sum, const uint8_t* udp, uint16_t udp_len) 
   return c == 0 ? 0xffff : c;
 }
 
+// A 4-byte option (code, 4, value); returns where the next option goes.
+uint8_t* PutOption32(uint8_t* o, uint8_t code, uint32_t v) {
+  o[0] = code;
+  o[1] = 4;
+  Put32(o + 2, v);
+  return o + 6;
+}
+
+// The IPv4 header (20 bytes, no options, TTL 64) at `ip` and the UDP header after
+// it, around `payload_len` bytes of UDP payload already in place; both checksums.
+// Returns the UDP length.
+uint16_t PutIpv4Udp(uint8_t* ip, uint32_t src, uint32_t dst, uint16_t id, uint16_t sport,
+                    uint16_t dport, size_t payload_len) {
+  uint8_t* udp = ip + 20;
+  const uint16_t udp_len = static_cast<uint16_t>(8 + payload_len);
+  Put16(udp, sport);
+  Put16(udp + 2, dport);
+  Put16(udp + 4, udp_len);
+  Put16(udp + 6, 0);
+  ip[0] = 0x45;
+  ip[1] = 0;
+  Put16(ip + 2, static_cast<uint16_t>(20 + udp_len));
+  Put16(ip + 4, id);
+  Put16(ip + 6, 0);
+  ip[8] = 64;
+  ip[9] = 17;
+  Put16(ip + 10, 0);
+  Put32(ip + 12, src);
+  Put32(ip + 16, dst);
+  Put16(ip + 10, Fold(Sum16(ip, 20)));
+  Put16(udp + 6, UdpChecksum(Sum16(ip + 12, 8), udp, udp_len));
+  return udp_len;
+}
+
+// Pads a BOOTP message ending at `end` to BOOTP's 300 bytes, as real clients and
+// servers do; returns its length.
+size_t PadBootp(const uint8_t* bootp, uint8_t* end) {
+  const size_t len = static_cast<size_t>(end - bootp);
+  if (len >= 300) return len;
+  std::memset(end, 0, 300 - len);
+  return 300;
+}
+
 // "perf-<n>" in decimal (the relay's circuit id / Interface-Id); returns its length.
 size_t PutPerfId(uint32_t n, uint8_t* out) {
   char digits[10];
@@ -86,8 +129,7 @@ size_t BuildRequest4(const PathSpec& path, const RequestSpec& spec, uint8_t* out
   const MacAddress& src_mac = path.relayed ? path.src_mac : spec.client_mac;
   const size_t l2 = PutEthernet(dst_mac, src_mac, path.vlan, kEtherIpv4, out);
   uint8_t* ip = out + l2;
-  uint8_t* udp = ip + 20;
-  uint8_t* bootp = udp + 8;
+  uint8_t* bootp = ip + 20 + 8;  // after the IPv4 and UDP headers (PutIpv4Udp)
 
   // BOOTP fixed part.
   std::memset(bootp, 0, kBootpFixed);
@@ -105,12 +147,6 @@ size_t BuildRequest4(const PathSpec& path, const RequestSpec& spec, uint8_t* out
   Put32(bootp + kBootpFixed, kMagicCookie);
 
   uint8_t* o = bootp + kBootpFixed + 4;
-  auto option32 = [&o](uint8_t code, uint32_t v) {
-    o[0] = code;
-    o[1] = 4;
-    Put32(o + 2, v);
-    o += 6;
-  };
   uint8_t type = 3;
   switch (spec.kind) {
     case RequestKind::kDiscover: type = 1; break;
@@ -121,10 +157,10 @@ size_t BuildRequest4(const PathSpec& path, const RequestSpec& spec, uint8_t* out
   *o++ = 1;
   *o++ = type;
   if (spec.kind == RequestKind::kRequestSelecting || spec.kind == RequestKind::kRequestInitReboot) {
-    option32(50, spec.client_ip);
+    o = PutOption32(o, 50, spec.client_ip);
   }
   if (spec.kind == RequestKind::kRequestSelecting || spec.kind == RequestKind::kRelease) {
-    option32(54, spec.server_id);
+    o = PutOption32(o, 54, spec.server_id);
   }
   if (spec.kind != RequestKind::kRelease) {
     static constexpr uint8_t kPrl[] = {55, 6, 1, 3, 6, 15, 51, 54};
@@ -141,33 +177,11 @@ size_t BuildRequest4(const PathSpec& path, const RequestSpec& spec, uint8_t* out
     o += 4 + n;
   }
   *o++ = 255;
-  size_t dhcp_len = static_cast<size_t>(o - bootp);
-  if (dhcp_len < 300) {  // BOOTP's minimum, as real clients pad
-    std::memset(o, 0, 300 - dhcp_len);
-    dhcp_len = 300;
-  }
-
-  // UDP.
-  const uint16_t udp_len = static_cast<uint16_t>(8 + dhcp_len);
-  Put16(udp, path.relayed ? 67 : 68);
-  Put16(udp + 2, 67);
-  Put16(udp + 4, udp_len);
-  Put16(udp + 6, 0);
-  // IPv4.
+  const size_t dhcp_len = PadBootp(bootp, o);
   const uint32_t src_ip = path.relayed ? path.giaddr : (has_ciaddr ? spec.client_ip : 0);
   const uint32_t dst_ip = to_server ? path.server_ip : 0xffffffffu;
-  ip[0] = 0x45;
-  ip[1] = 0;
-  Put16(ip + 2, static_cast<uint16_t>(20 + udp_len));
-  Put16(ip + 4, static_cast<uint16_t>(spec.xid));
-  Put16(ip + 6, 0);
-  ip[8] = 64;
-  ip[9] = 17;
-  Put16(ip + 10, 0);
-  Put32(ip + 12, src_ip);
-  Put32(ip + 16, dst_ip);
-  Put16(ip + 10, Fold(Sum16(ip, 20)));
-  Put16(udp + 6, UdpChecksum(Sum16(ip + 12, 8), udp, udp_len));
+  const uint16_t udp_len = PutIpv4Udp(ip, src_ip, dst_ip, static_cast<uint16_t>(spec.xid),
+                                      path.relayed ? 67 : 68, 67, dhcp_len);
   return l2 + 20 + udp_len;
 }
 
@@ -520,8 +534,7 @@ size_t ReflectFrame(const ReflectorSpec& spec, uint8_t* frame, size_t len, size_
   const ReplyRoute route = RouteReply(bootp, request_src, yiaddr);
   const size_t out_l2 = PutEthernet(route.mac, spec.mac, vlan, kEtherIpv4, out);
   uint8_t* oip = out + out_l2;
-  uint8_t* oudp = oip + 20;
-  uint8_t* obootp = oudp + 8;
+  uint8_t* obootp = oip + 20 + 8;
   std::memcpy(obootp, bootp, kBootpFixed);  // xid, flags, giaddr, chaddr as asked
   obootp[0] = 2;                             // BOOTREPLY
   Put16(obootp + 8, 0);                      // secs
@@ -534,42 +547,16 @@ size_t ReflectFrame(const ReflectorSpec& spec, uint8_t* frame, size_t len, size_
   *o++ = 53;
   *o++ = 1;
   *o++ = type == 1 ? 2 : 5;
-  auto option32 = [&o](uint8_t code, uint32_t v) {
-    o[0] = code;
-    o[1] = 4;
-    Put32(o + 2, v);
-    o += 6;
-  };
-  option32(54, spec.server_ip);
-  option32(51, spec.lease_time);
-  if (spec.subnet_mask != 0) option32(1, spec.subnet_mask);
+  o = PutOption32(o, 54, spec.server_ip);
+  o = PutOption32(o, 51, spec.lease_time);
+  if (spec.subnet_mask != 0) o = PutOption32(o, 1, spec.subnet_mask);
   if (relay_info_len != 0) {
     std::memcpy(o, relay_info, relay_info_len);
     o += relay_info_len;
   }
   *o++ = 255;
-  size_t dhcp_len = static_cast<size_t>(o - obootp);
-  if (dhcp_len < 300) {
-    std::memset(o, 0, 300 - dhcp_len);
-    dhcp_len = 300;
-  }
-  const uint16_t out_udp_len = static_cast<uint16_t>(8 + dhcp_len);
-  Put16(oudp, 67);
-  Put16(oudp + 2, route.port);
-  Put16(oudp + 4, out_udp_len);
-  Put16(oudp + 6, 0);
-  oip[0] = 0x45;
-  oip[1] = 0;
-  Put16(oip + 2, static_cast<uint16_t>(20 + out_udp_len));
-  Put16(oip + 4, Get16(ip + 4));
-  Put16(oip + 6, 0);
-  oip[8] = 64;
-  oip[9] = 17;
-  Put16(oip + 10, 0);
-  Put32(oip + 12, spec.server_ip);
-  Put32(oip + 16, route.ip);
-  Put16(oip + 10, Fold(Sum16(oip, 20)));
-  Put16(oudp + 6, UdpChecksum(Sum16(oip + 12, 8), oudp, out_udp_len));
+  const uint16_t out_udp_len = PutIpv4Udp(oip, spec.server_ip, route.ip, Get16(ip + 4), 67,
+                                          route.port, PadBootp(obootp, o));
   const size_t out_len = out_l2 + 20 + out_udp_len;
   if (out_len > capacity) return 0;
   std::memcpy(frame, out, out_len);
