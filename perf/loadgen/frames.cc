@@ -200,6 +200,16 @@ uint8_t* PutOption6(uint8_t* o, uint16_t code, size_t len) {
   return o + 4;
 }
 
+// An IA_NA or IA_PD option header with `iaid` and T1 = T2 = 0 (the server's
+// choice), followed by `options_len` bytes of IA options; returns where they go.
+uint8_t* PutIa6(uint8_t* o, uint16_t code, uint32_t iaid, size_t options_len) {
+  o = PutOption6(o, code, 12 + options_len);
+  Put32(o, iaid);
+  Put32(o + 4, 0);
+  Put32(o + 8, 0);
+  return o + 12;
+}
+
 size_t BuildRequest6(const PathSpec& path, const RequestSpec& spec, uint8_t* out) {
   const bool bound = spec.kind != RequestKind::kSolicit;  // names the server and its leases
   if (path.server_duid_len > kMaxDuidSize || (bound && path.server_duid_len == 0)) return 0;
@@ -241,13 +251,8 @@ size_t BuildRequest6(const PathSpec& path, const RequestSpec& spec, uint8_t* out
     std::memcpy(o, path.server_duid.data(), path.server_duid_len);
     o += path.server_duid_len;
   }
-  // IA_NA (IAID 1) and IA_PD (IAID 2), T1 = T2 = 0 (the server's choice), with
-  // the address/prefix held when bound.
-  o = PutOption6(o, 3, bound ? 12 + 4 + 24 : 12);
-  Put32(o, 1);
-  Put32(o + 4, 0);
-  Put32(o + 8, 0);
-  o += 12;
+  // IA_NA (IAID 1) and IA_PD (IAID 2) with the address/prefix held when bound.
+  o = PutIa6(o, 3, 1, bound ? 4 + 24 : 0);
   if (bound) {
     o = PutOption6(o, 5, 24);  // IA Address, lifetimes 0
     std::memcpy(o, spec.address6.data(), 16);
@@ -255,11 +260,7 @@ size_t BuildRequest6(const PathSpec& path, const RequestSpec& spec, uint8_t* out
     Put32(o + 20, 0);
     o += 24;
   }
-  o = PutOption6(o, 25, bound ? 12 + 4 + 25 : 12);
-  Put32(o, 2);
-  Put32(o + 4, 0);
-  Put32(o + 8, 0);
-  o += 12;
+  o = PutIa6(o, 25, 2, bound ? 4 + 25 : 0);
   if (bound) {
     o = PutOption6(o, 26, 25);  // IA Prefix, lifetimes 0
     Put32(o, 0);

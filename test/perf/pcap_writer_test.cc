@@ -53,24 +53,32 @@ std::vector<Record> Records(const std::vector<uint8_t>& file) {
   return out;
 }
 
-struct Parsed {
-  size_t l2 = 14;
+// The Ethernet header of a frame: MACs and an optional 802.1Q tag.
+struct Ethernet {
+  size_t l2 = 14;  // where the IP header starts
   uint16_t vlan = 0;
+  MacAddress dst_mac{}, src_mac{};
+};
+
+void ParseEthernet(std::span<const uint8_t> f, Ethernet& e) {
+  std::memcpy(e.dst_mac.data(), f.data(), 6);
+  std::memcpy(e.src_mac.data(), f.data() + 6, 6);
+  if (Get16(f.data() + 12) == 0x8100) {
+    e.vlan = Get16(f.data() + 14) & 0x0fff;
+    e.l2 = 18;
+  }
+}
+
+struct Parsed : Ethernet {
   uint32_t ip_src = 0, ip_dst = 0;
   uint16_t sport = 0, dport = 0;
-  MacAddress dst_mac{}, src_mac{};
   dhcp4::Dhcp4Message msg;
   dhcp4::ParseError error = dhcp4::ParseError::kNone;
 };
 
 Parsed ParseFrame(std::span<const uint8_t> f) {
   Parsed p;
-  std::memcpy(p.dst_mac.data(), f.data(), 6);
-  std::memcpy(p.src_mac.data(), f.data() + 6, 6);
-  if (Get16(f.data() + 12) == 0x8100) {
-    p.vlan = Get16(f.data() + 14) & 0x0fff;
-    p.l2 = 18;
-  }
+  ParseEthernet(f, p);
   const uint8_t* ip = f.data() + p.l2;
   EXPECT_EQ(Get16(ip - 2), 0x0800);
   EXPECT_EQ(Get16(ip + 2), f.size() - p.l2) << "IPv4 total length";
@@ -303,10 +311,7 @@ uint16_t Udp6Sum(const uint8_t* ip, const uint8_t* udp, size_t udp_len) {
   return static_cast<uint16_t>(sum);
 }
 
-struct Parsed6 {
-  size_t l2 = 14;
-  uint16_t vlan = 0;
-  MacAddress dst_mac{}, src_mac{};
+struct Parsed6 : Ethernet {
   Ipv6Address src{}, dst{};
   uint8_t hop_limit = 0;
   uint16_t sport = 0, dport = 0;
@@ -317,12 +322,7 @@ struct Parsed6 {
 // Checks the Ethernet/IPv6/UDP framing and the checksum, then parses the
 // payload with the server's parser.
 void ParseFrame6(std::span<const uint8_t> f, Parsed6& p) {
-  std::memcpy(p.dst_mac.data(), f.data(), 6);
-  std::memcpy(p.src_mac.data(), f.data() + 6, 6);
-  if (Get16(f.data() + 12) == 0x8100) {
-    p.vlan = Get16(f.data() + 14) & 0x0fff;
-    p.l2 = 18;
-  }
+  ParseEthernet(f, p);
   const uint8_t* ip = f.data() + p.l2;
   ASSERT_EQ(Get16(ip - 2), 0x86dd);
   EXPECT_EQ(ip[0] >> 4, 6);
