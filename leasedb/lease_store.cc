@@ -8,8 +8,9 @@
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "leasedb/sorted_runs_memtable.h"
 
 namespace fastlease::leasedb {
 namespace {
@@ -149,12 +150,19 @@ absl::StatusOr<std::unique_ptr<LeaseStore>> LeaseStore::Open(const std::string& 
   o.compression = rocksdb::kNoCompression;
   o.max_background_jobs = 2;
   o.avoid_flush_during_shutdown = false;
+  // The lease families' memtable takes one writer at a time (the persister's
+  // WriteBatch; lease commands' writes queue behind it in RocksDB's write group).
+  o.allow_concurrent_memtable_write = false;
   rocksdb::BlockBasedTableOptions t;
   t.block_size = 16 << 10;
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   rocksdb::ColumnFamilyOptions cf(o);
+  // Leases are written all the time and read rarely: appended, sorted on read
+  // (sorted_runs_memtable.h). Events keep the skiplist: one entry per batch.
+  rocksdb::ColumnFamilyOptions lease_cf(o);
+  lease_cf.memtable_factory = std::make_shared<SortedRunsRepFactory>();
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors = {
-      {rocksdb::kDefaultColumnFamilyName, cf}, {"events", cf}, {"leases6", cf}};
+      {rocksdb::kDefaultColumnFamilyName, lease_cf}, {"events", cf}, {"leases6", lease_cf}};
   // A store from before the in-memory identity index has an "index" column
   // family; RocksDB opens only with every family named, so it is opened to be dropped.
   std::vector<std::string> existing;
