@@ -11,35 +11,60 @@ static_assert(kIndexLeaseKeySize == kLeaseKeySize);
 static_assert(kIndexLease6KeySize == kLease6KeySize);
 
 template <size_t KeySize>
-void HashedKeySet<KeySize>::InsertAll(std::vector<Entry>& entries) {
-  // Sorted input appends at the B-tree's right edge instead of a random descent each.
-  std::sort(entries.begin(), entries.end());
-  entries.erase(std::unique(entries.begin(), entries.end()), entries.end());
-  set_.insert(entries.begin(), entries.end());
+void HashedKeySet<KeySize>::Insert(const Entry& e) {
+  auto [it, inserted] = first_.try_emplace(e.hash, e.key);
+  if (!inserted && it->second != e.key) more_.insert(e);
 }
 
 template <size_t KeySize>
-void HashedKeySet<KeySize>::Apply(std::vector<std::pair<Entry, bool>>& changes) {
-  // Stable: two changes of one entry keep their order (deleted, then put again: present).
-  std::stable_sort(changes.begin(), changes.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+void HashedKeySet<KeySize>::Erase(const Entry& e) {
+  auto it = first_.find(e.hash);
+  if (it == first_.end()) return;
+  if (it->second != e.key) {
+    more_.erase(e);
+    return;
+  }
+  // The hash keeps its place in first_ if it has further keys: the lowest moves up.
+  Entry lowest{};
+  lowest.hash = e.hash;
+  auto m = more_.lower_bound(lowest);
+  if (m != more_.end() && m->hash == e.hash) {
+    it->second = m->key;
+    more_.erase(m);
+  } else {
+    first_.erase(it);
+  }
+}
+
+template <size_t KeySize>
+void HashedKeySet<KeySize>::InsertAll(const std::vector<Entry>& entries) {
+  first_.reserve(first_.size() + entries.size() + entries.size() / 4);
+  for (const Entry& e : entries) Insert(e);
+}
+
+template <size_t KeySize>
+void HashedKeySet<KeySize>::Apply(const std::vector<std::pair<Entry, bool>>& changes) {
   for (const auto& [entry, insert] : changes) {
     if (insert) {
-      set_.insert(entry);
+      Insert(entry);
     } else {
-      set_.erase(entry);
+      Erase(entry);
     }
   }
 }
 
 template <size_t KeySize>
 std::vector<typename HashedKeySet<KeySize>::Key> HashedKeySet<KeySize>::Find(uint64_t hash) const {
-  Entry lo{};
-  lo.hash = hash;
   std::vector<Key> out;
-  for (auto it = set_.lower_bound(lo); it != set_.end() && it->hash == hash; ++it) {
-    out.push_back(it->key);
+  auto it = first_.find(hash);
+  if (it == first_.end()) return out;
+  out.push_back(it->second);
+  Entry lowest{};
+  lowest.hash = hash;
+  for (auto m = more_.lower_bound(lowest); m != more_.end() && m->hash == hash; ++m) {
+    out.push_back(m->key);
   }
+  std::sort(out.begin(), out.end());
   return out;
 }
 

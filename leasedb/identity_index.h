@@ -14,9 +14,15 @@
 //
 // Why memory and not a RocksDB column family: an index entry's key is a random
 // hash, and a random insert into a large memtable skiplist (plus its flushes and
-// compactions) cost about 90% of the persister's CPU per record; a B-tree insert
-// costs a few cache misses. The price is ~36 bytes of RAM per entry and a
-// scan of the stored leases when the store opens.
+// compactions) cost about 90% of the persister's CPU per record. Why a hash map
+// and not the B-tree it was until session 9: a B-tree insert of a random hash is a
+// descent of several nodes, which became over a third of the persister's CPU once
+// the memtable stopped costing most of it; a hash map insert is about one cache
+// miss. The price: 30-60 bytes of RAM per entry, a scan of the stored leases when
+// the store opens, and a rehash when the map doubles (the load at open reserves
+// room for a quarter more than it found, so a steady population never rehashes;
+// a growing one stalls the persister once per doubling, ~0.1 s per million
+// entries, and the change rings absorb or drop what arrives meanwhile).
 //
 // Thread safety: Apply() from one writer (the persister, after its WriteBatch
 // committed) under an exclusive lock; the Find*() from any thread (shared lock).
@@ -30,6 +36,7 @@
 #include <vector>
 
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "leasedb/lease.h"
 #include "leasedb/lease6.h"
 #include "leasedb/lease_shard.h"
@@ -39,8 +46,10 @@ namespace fastlease::leasedb {
 inline constexpr size_t kIndexLeaseKeySize = 12;   // == kLeaseKeySize
 inline constexpr size_t kIndexLease6KeySize = 25;  // == kLease6KeySize
 
-// Entries of one kind: (hash, lease key), ordered by hash, then key bytes. The
-// hash compares as an integer: the key's memcmp runs only on equal hashes.
+// Entries of one kind: a set of (hash, lease key). Nearly every hash has one key:
+// it lives in a hash map; the rare further keys of a hash (one client's leases in
+// several subnets, or a stale 'by hw' entry) in an ordered overflow set.
+// Invariant: every hash in `more_` is in `first_` with a different key.
 template <size_t KeySize>
 class HashedKeySet {
  public:
@@ -60,17 +69,20 @@ class HashedKeySet {
     std::memcpy(e.key.data(), key, KeySize);
     return e;
   }
-  // A batch of inserts (true) and erases (false), applied as if one by one in
-  // order; sorted first so that neighbouring entries share their path in the tree.
-  void Apply(std::vector<std::pair<Entry, bool>>& changes);
+  // A batch of inserts (true) and erases (false), applied one by one in order.
+  void Apply(const std::vector<std::pair<Entry, bool>>& changes);
   // Bulk load: `entries` need not be sorted or unique.
-  void InsertAll(std::vector<Entry>& entries);
+  void InsertAll(const std::vector<Entry>& entries);
   // The keys filed under `hash`, in key order.
   std::vector<Key> Find(uint64_t hash) const;
-  size_t size() const { return set_.size(); }
+  size_t size() const { return first_.size() + more_.size(); }
 
  private:
-  absl::btree_set<Entry> set_;
+  void Insert(const Entry& e);
+  void Erase(const Entry& e);
+
+  absl::flat_hash_map<uint64_t, Key> first_;  // one key per hash
+  absl::btree_set<Entry> more_;               // the further keys of hashes in first_
 };
 
 class IdentityIndex {

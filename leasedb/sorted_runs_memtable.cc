@@ -178,6 +178,33 @@ class SortedRunsRep final : public rocksdb::MemTableRep {
     bool operator()(const char* a, const char* b) const { return compare(a, b) < 0; }
   };
 
+  // The persister writes each batch in key order, so the tail is a sequence of
+  // ascending stretches, each in memory that was written in one go. Merging
+  // them pairwise takes log2(stretches) passes that read those stretches
+  // front to back, where a sort would jump between random entries.
+  static void SortAscendingStretches(Run& v, Less less) {
+    std::vector<size_t> bounds{0};
+    for (size_t i = 1; i < v.size(); ++i) {
+      if (less(v[i], v[i - 1])) bounds.push_back(i);
+    }
+    bounds.push_back(v.size());
+    if (bounds.size() <= 2) return;  // one stretch: sorted already
+    Run merged(v.size());
+    std::vector<size_t> next;
+    while (bounds.size() > 2) {
+      next.assign(1, 0);
+      for (size_t k = 0; k + 1 < bounds.size(); k += 2) {
+        const size_t lo = bounds[k], mid = bounds[k + 1];
+        const size_t hi = k + 2 < bounds.size() ? bounds[k + 2] : mid;  // an odd one out is copied
+        std::merge(v.begin() + lo, v.begin() + mid, v.begin() + mid, v.begin() + hi,
+                   merged.begin() + lo, less);
+        next.push_back(hi);
+      }
+      v.swap(merged);
+      bounds.swap(next);
+    }
+  }
+
   // Sorts the tail into a run, merges as the policy says, and returns the runs.
   std::vector<RunPtr> Snapshot() const {
     std::lock_guard runs_lock(runs_mu_);
@@ -187,7 +214,7 @@ class SortedRunsRep final : public rocksdb::MemTableRep {
       fresh.swap(tail_);
     }
     if (!fresh.empty()) {
-      std::sort(fresh.begin(), fresh.end(), Less{compare_});
+      SortAscendingStretches(fresh, Less{compare_});
       runs_.push_back(std::make_shared<const Run>(std::move(fresh)));
     }
     const bool merge_all = read_only_.load(std::memory_order_acquire);

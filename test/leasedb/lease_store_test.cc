@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 
@@ -117,6 +118,60 @@ TEST(IdentityIndex, FindsEveryKeyFiledUnderAHashAndNoOther) {
   set.InsertAll(bulk);
   EXPECT_EQ(set.Find(5).size(), 2u);
   EXPECT_EQ(set.size(), 6u);
+}
+
+TEST(IdentityIndex, ErasingAHashsFirstKeyKeepsItsOtherKeys) {
+  using Set = HashedKeySet<kIndexLeaseKeySize>;
+  Set set;
+  const uint8_t a[12] = {1}, b[12] = {2}, c[12] = {3};
+  set.Apply({{Set::MakeEntry(4, b), true}, {Set::MakeEntry(4, c), true}, {Set::MakeEntry(4, a), true}});
+  set.Apply({{Set::MakeEntry(4, b), false}});  // the first key filed under 4
+  auto four = set.Find(4);
+  ASSERT_EQ(four.size(), 2u);
+  EXPECT_EQ(four[0][0], 1);
+  EXPECT_EQ(four[1][0], 3);
+  // In one batch, order counts: erased then put again is present, and the reverse absent.
+  set.Apply({{Set::MakeEntry(4, a), false}, {Set::MakeEntry(4, a), true},
+             {Set::MakeEntry(4, c), true}, {Set::MakeEntry(4, c), false}});
+  four = set.Find(4);
+  ASSERT_EQ(four.size(), 1u);
+  EXPECT_EQ(four[0][0], 1);
+  set.Apply({{Set::MakeEntry(4, a), false}});
+  EXPECT_TRUE(set.Find(4).empty());
+  EXPECT_EQ(set.size(), 0u);
+}
+
+// Random puts and erases over few hashes and keys (many keys per hash), against a
+// std::set of the same entries.
+TEST(IdentityIndex, RandomChangesMatchASetOfEntries) {
+  using Set = HashedKeySet<kIndexLeaseKeySize>;
+  Set set;
+  std::set<std::pair<uint64_t, Set::Key>> want;
+  std::mt19937 rng(3);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::pair<Set::Entry, bool>> batch;
+    for (int n = 0; n < 20; ++n) {
+      uint8_t key[12] = {};
+      key[11] = uint8_t(rng() % 6);
+      const Set::Entry e = Set::MakeEntry(rng() % 8, key);
+      const bool put = rng() % 3 != 0;
+      batch.push_back({e, put});
+      if (put) {
+        want.insert({e.hash, e.key});
+      } else {
+        want.erase({e.hash, e.key});
+      }
+    }
+    set.Apply(batch);
+    ASSERT_EQ(set.size(), want.size()) << "round " << round;
+    for (uint64_t h = 0; h < 8; ++h) {
+      std::vector<Set::Key> expected;
+      for (auto it = want.lower_bound({h, Set::Key{}}); it != want.end() && it->first == h; ++it) {
+        expected.push_back(it->second);
+      }
+      ASSERT_EQ(set.Find(h), expected) << "hash " << h << ", round " << round;
+    }
+  }
 }
 
 Lease ClientIdLease(uint32_t n, uint8_t mac_last) {
