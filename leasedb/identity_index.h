@@ -21,7 +21,7 @@
 // miss. The price: 30-60 bytes of RAM per entry, a scan of the stored leases when
 // the store opens, and a rehash when the map doubles (the load at open reserves
 // room for a quarter more than it found, so a steady population never rehashes;
-// a growing one stalls the persister once per doubling, ~0.1 s per million
+// a growing one stalls the persister once per doubling, ~35 ms per million
 // entries, and the change rings absorb or drop what arrives meanwhile).
 //
 // Thread safety: Apply() from one writer (the persister, after its WriteBatch
