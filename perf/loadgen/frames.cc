@@ -6,6 +6,8 @@
 #include <cstring>
 #include <string>
 
+#include "dataplane/wire.h"
+
 namespace fastlease::perf {
 namespace {
 
@@ -32,17 +34,6 @@ uint32_t Get32(const uint8_t* p) {
   return uint32_t{p[0]} << 24 | uint32_t{p[1]} << 16 | uint32_t{p[2]} << 8 | p[3];
 }
 
-// One's-complement sum of 16-bit words (big-endian), not yet folded.
-uint32_t Sum16(const uint8_t* p, size_t len, uint32_t sum = 0) {
-  for (size_t i = 0; i + 1 < len; i += 2) sum += Get16(p + i);
-  if (len & 1) sum += uint32_t{p[len - 1]} << 8;
-  return sum;
-}
-uint16_t Fold(uint32_t sum) {
-  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-  return static_cast<uint16_t>(~sum);
-}
-
 size_t PutEthernet(const MacAddress& dst, const MacAddress& src, uint16_t vlan, uint16_t type,
                    uint8_t* out) {
   std::memcpy(out, dst.data(), 6);
@@ -57,9 +48,11 @@ size_t PutEthernet(const MacAddress& dst, const MacAddress& src, uint16_t vlan, 
   return off + 2;
 }
 
-// The UDP checksum given the pseudo-header's (unfolded) sum; 0 is sent as 0xffff.
-uint16_t UdpChecksum(uint32_t pseudo_sum, const uint8_t* udp, uint16_t udp_len) {
-  const uint16_t c = Fold(Sum16(udp, udp_len, pseudo_sum + 17 + udp_len));
+// The UDP checksum given the sum of the pseudo-header's addresses (`addresses`,
+// contiguous in the IP header); 0 is sent as 0xffff.
+uint16_t UdpChecksum(std::span<const uint8_t> addresses, const uint8_t* udp, uint16_t udp_len) {
+  const uint64_t pseudo = dataplane::ChecksumAdd(addresses) + 17 + udp_len;
+  const uint16_t c = dataplane::ChecksumFinish(dataplane::ChecksumAdd({udp, udp_len}, pseudo));
   return c == 0 ? 0xffff : c;
 }
 
@@ -92,8 +85,8 @@ uint16_t PutIpv4Udp(uint8_t* ip, uint32_t src, uint32_t dst, uint16_t id, uint16
   Put16(ip + 10, 0);
   Put32(ip + 12, src);
   Put32(ip + 16, dst);
-  Put16(ip + 10, Fold(Sum16(ip, 20)));
-  Put16(udp + 6, UdpChecksum(Sum16(ip + 12, 8), udp, udp_len));
+  Put16(ip + 10, dataplane::ChecksumFinish(dataplane::ChecksumAdd({ip, 20})));
+  Put16(udp + 6, UdpChecksum({ip + 12, 8}, udp, udp_len));
   return udp_len;
 }
 
@@ -289,7 +282,7 @@ size_t BuildRequest6(const PathSpec& path, const RequestSpec& spec, uint8_t* out
   ip[7] = path.relayed ? kRelayHopLimit : 1;
   std::memcpy(ip + 8, (path.relayed ? path.relay6 : client_ll).data(), 16);
   std::memcpy(ip + 24, kAllDhcpRelaysAndServers.data(), 16);
-  Put16(udp + 6, UdpChecksum(Sum16(ip + 8, 32), udp, udp_len));
+  Put16(udp + 6, UdpChecksum({ip + 8, 32}, udp, udp_len));
   return l2 + 40 + udp_len;
 }
 
