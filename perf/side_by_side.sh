@@ -20,8 +20,8 @@
 #   - the servers get the same DHCP config: subnet 192.0.2.0/24 and, selected by
 #     the relay address 192.0.2.2, subnet 198.18.0.0/15 (RFC 2544's benchmarking
 #     range) whose pool holds the 50,000 clients; a /24 cannot.
-#   - for every repetition and every server mode (fastlease durability fsync and
-#     none; Kea single-threaded and multi-threaded, memfile): a fresh server
+#   - for every repetition and every server mode (fastlease durability fsync, wal
+#     and none; Kea single-threaded and multi-threaded, memfile): a fresh server
 #     with empty lease state, a readiness check, on the first repetition a
 #     --idle period with no traffic, then a rate search: perfdhcp runs of
 #     --duration seconds, doubling the rate from --start-rate until a run loses
@@ -82,7 +82,7 @@ START_RATE=5000     # first rate of the first repetition
 MAX_RATE=60000
 CLIENTS=50000
 IDLE=10             # seconds of idle measurement
-DURABILITY="fsync,none"
+DURABILITY="fsync,wal,none"
 KEA_MODES="single,multi"
 REFLECTOR=1         # the transport's ceiling row (fastlease-perf --reflect); v4 only
 KEA_SOCKET="udp"
@@ -845,6 +845,10 @@ mkdir -p "$(dirname "$OUT")"
          "exchanges (DISCOVERs sent without an ACK back), up to $STEPS runs per search;" \
          "median of $REPS repetitions, each on a fresh server with no leases." \
          "fastlease and fastlease-perf attach to their veths with DPDK's net_$IO." \
+         "Durability: \`fsync\` syncs each lease's WAL record before its ACK (survives power loss);" \
+         "\`wal\` writes it to the OS before the ACK (survives a crash of the server, not of the machine)," \
+         "which is what Kea's memfile does (one write of the CSV line per lease, no sync);" \
+         "\`none\` keeps no log and does not hold the ACK (a crash loses the leases not yet flushed to the store)." \
          "The reflector row, when there: \`fastlease-perf --reflect\` on fastlease's veth end pinned to core 1" \
          "(EAL \`-l 1\`), answering every DISCOVER and REQUEST statelessly with no server work: the ceiling of the" \
          "link and the generator on this machine, which no server behind the same link can pass." \
