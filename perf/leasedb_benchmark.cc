@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -90,6 +91,23 @@ Lease BenchLease(uint32_t i) {
   return l;
 }
 
+// Leases 0..n-1 with addresses scrambled within 10/8 (as clients arrive on a real
+// network), handed to `apply` in batches of 8192 change records, as the persister
+// gets them.
+template <class Apply>
+void InScrambledBatches(uint32_t n, Apply&& apply) {
+  std::vector<ChangeRecord> batch;
+  for (uint32_t i = 0; i < n; ++i) {
+    Lease l = BenchLease(i);
+    l.address = 0x0a000000 + ((i * 2654435761u) & 0xffffff);
+    batch.push_back({i, ChangeOp::kPut, l});
+    if (batch.size() == 8192 || i + 1 == n) {
+      apply(std::span<const ChangeRecord>(batch));
+      batch.clear();
+    }
+  }
+}
+
 // Records committed per second through shard ring → persister → RocksDB, with
 // group commit of up to 8192 records per WriteBatch. Arg 0: 0 none, 1 wal, 2 fsync.
 // Arg 1 (optional, 1): addresses in a scrambled order, as clients arrive on a real
@@ -155,16 +173,9 @@ void BM_LookupUnflushed(benchmark::State& state) {
     state.SkipWithError("open");
     return;
   }
-  std::vector<ChangeRecord> batch;
-  for (uint32_t i = 0; i < n; ++i) {
-    Lease l = BenchLease(i);
-    l.address = 0x0a000000 + ((i * 2654435761u) & 0xffffff);
-    batch.push_back({i, ChangeOp::kPut, l});
-    if (batch.size() == 8192 || i + 1 == n) {
-      if (!(*store)->Write(batch).ok()) state.SkipWithError("write");
-      batch.clear();
-    }
-  }
+  InScrambledBatches(n, [&](std::span<const ChangeRecord> batch) {
+    if (!(*store)->Write(batch).ok()) state.SkipWithError("write");
+  });
   XorShift rng;
   size_t found = 0;
   for (auto _ : state) {
@@ -213,16 +224,7 @@ void BM_IdentityIndexMemoryPerLease(benchmark::State& state) {
   for (auto _ : state) {
     const size_t before = RssBytes();
     auto index = std::make_unique<IdentityIndex>();
-    std::vector<ChangeRecord> batch;
-    for (uint32_t i = 0; i < kN; ++i) {
-      Lease l = BenchLease(i);
-      l.address = 0x0a000000 + ((i * 2654435761u) & 0xffffff);
-      batch.push_back({i, ChangeOp::kPut, l});
-      if (batch.size() == 8192 || i + 1 == kN) {
-        index->Apply(batch, {});
-        batch.clear();
-      }
-    }
+    InScrambledBatches(kN, [&](std::span<const ChangeRecord> batch) { index->Apply(batch, {}); });
     const size_t after = RssBytes();
     state.counters["bytes_per_lease"] = double(after - before) / kN;
     benchmark::DoNotOptimize(index);
