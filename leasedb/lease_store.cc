@@ -150,8 +150,8 @@ absl::StatusOr<std::unique_ptr<LeaseStore>> LeaseStore::Open(const std::string& 
   o.compression = rocksdb::kNoCompression;
   o.max_background_jobs = 2;
   o.avoid_flush_during_shutdown = false;
-  // The lease families' memtable takes one writer at a time (the persister's
-  // WriteBatch; lease commands' writes queue behind it in RocksDB's write group).
+  // The lease families' memtable takes one inserter at a time; with this off,
+  // RocksDB applies one write group at a time, whichever thread wrote it.
   o.allow_concurrent_memtable_write = false;
   rocksdb::BlockBasedTableOptions t;
   t.block_size = 16 << 10;
