@@ -33,7 +33,7 @@ class RunsIterator final : public rocksdb::MemTableRep::Iterator {
   void Next() override {
     if (!forward_) {
       const char* k = key();
-      for (size_t i = 0; i < runs_.size(); ++i) pos_[i] = FirstAbove(i, k);
+      PositionAll([&](const char* e) { return compare_(e, k); }, /*at_or_below=*/true, 0);
       forward_ = true;
     } else {
       ++pos_[size_t(current_)];
@@ -43,7 +43,7 @@ class RunsIterator final : public rocksdb::MemTableRep::Iterator {
   void Prev() override {
     if (forward_) {
       const char* k = key();
-      for (size_t i = 0; i < runs_.size(); ++i) pos_[i] = FirstNotBelow(i, k) - 1;
+      PositionAll([&](const char* e) { return compare_(e, k); }, /*at_or_below=*/false, -1);
       forward_ = false;
     } else {
       --pos_[size_t(current_)];
@@ -51,22 +51,12 @@ class RunsIterator final : public rocksdb::MemTableRep::Iterator {
     PickLargest();
   }
   void Seek(const rocksdb::Slice& internal_key, const char* memtable_key) override {
-    for (size_t i = 0; i < runs_.size(); ++i) {
-      const Run& r = *runs_[i];
-      pos_[i] = std::partition_point(r.begin(), r.end(), [&](const char* e) {
-                  return CompareToTarget(e, internal_key, memtable_key) < 0;
-                }) - r.begin();
-    }
+    PositionAll(ToTarget{compare_, internal_key, memtable_key}, /*at_or_below=*/false, 0);
     forward_ = true;
     PickSmallest();
   }
   void SeekForPrev(const rocksdb::Slice& internal_key, const char* memtable_key) override {
-    for (size_t i = 0; i < runs_.size(); ++i) {
-      const Run& r = *runs_[i];
-      pos_[i] = std::partition_point(r.begin(), r.end(), [&](const char* e) {
-                  return CompareToTarget(e, internal_key, memtable_key) <= 0;
-                }) - r.begin() - 1;
-    }
+    PositionAll(ToTarget{compare_, internal_key, memtable_key}, /*at_or_below=*/true, -1);
     forward_ = false;
     PickLargest();
   }
@@ -84,19 +74,27 @@ class RunsIterator final : public rocksdb::MemTableRep::Iterator {
  private:
   const char* Entry(size_t run) const { return (*runs_[run])[size_t(pos_[run])]; }
   bool InRange(size_t run) const { return pos_[run] >= 0 && size_t(pos_[run]) < runs_[run]->size(); }
-  int CompareToTarget(const char* entry, const rocksdb::Slice& internal_key,
-                      const char* memtable_key) const {
-    return memtable_key != nullptr ? compare_(entry, memtable_key) : compare_(entry, internal_key);
-  }
-  ptrdiff_t FirstAbove(size_t run, const char* k) const {
-    const Run& r = *runs_[run];
-    return std::partition_point(r.begin(), r.end(), [&](const char* e) { return compare_(e, k) <= 0; }) -
-           r.begin();
-  }
-  ptrdiff_t FirstNotBelow(size_t run, const char* k) const {
-    const Run& r = *runs_[run];
-    return std::partition_point(r.begin(), r.end(), [&](const char* e) { return compare_(e, k) < 0; }) -
-           r.begin();
+  // Compares an entry with a seek target, given as an internal key or, when
+  // RocksDB has it, as an encoded memtable key.
+  struct ToTarget {
+    const Compare& compare;
+    const rocksdb::Slice& internal_key;
+    const char* memtable_key;
+    int operator()(const char* e) const {
+      return memtable_key != nullptr ? compare(e, memtable_key) : compare(e, internal_key);
+    }
+  };
+  // Every run's position: the number of its entries below the target (with
+  // `at_or_below`, at or below it), plus `shift` (-1: the last such entry).
+  template <class CompareToTarget>
+  void PositionAll(CompareToTarget compare, bool at_or_below, ptrdiff_t shift) {
+    for (size_t i = 0; i < runs_.size(); ++i) {
+      const Run& r = *runs_[i];
+      pos_[i] = std::partition_point(r.begin(), r.end(), [&](const char* e) {
+                  const int c = compare(e);
+                  return at_or_below ? c <= 0 : c < 0;
+                }) - r.begin() + shift;
+    }
   }
   void PickSmallest() {
     current_ = -1;
