@@ -10,6 +10,7 @@
 #include "control/config/internal/ip6_text.h"
 #include "dataplane/eal.h"
 #include "dataplane/log.h"
+#include "dataplane/mbuf_pool.h"
 
 namespace fastlease::dataplane {
 namespace {
@@ -37,8 +38,8 @@ absl::StatusOr<uint16_t> FindPort(const std::string& device) {
 rte_mempool* CreatePacketPool(const config::DataplaneConfig& dataplane) {
   const uint16_t priv = uint16_t(RTE_ALIGN(sizeof(PacketMeta), RTE_MBUF_PRIV_ALIGN));
   rte_mempool* pool =
-      rte_pktmbuf_pool_create("fl_pkt", dataplane.mempool_size, dataplane.mempool_cache, priv,
-                              RTE_MBUF_DEFAULT_BUF_SIZE, int(rte_socket_id()));
+      CreateMbufPool("fl_pkt", dataplane.mempool_size, dataplane.mempool_cache, priv,
+                     int(rte_socket_id()));
   if (pool == nullptr) {
     Log("cannot create mempool of {} mbufs: {}", dataplane.mempool_size, rte_strerror(rte_errno));
   }

@@ -37,6 +37,7 @@
 #include <filesystem>
 
 #include "dataplane/dataplane_process.h"
+#include "dataplane/mbuf_pool.h"
 #include "nlohmann/json.hpp"
 
 #include "perf/loadgen/frames.h"
@@ -262,8 +263,8 @@ class Port {
  public:
   bool Open(uint16_t port_id, std::string* error) {
     port_ = port_id;
-    pool_ = rte_pktmbuf_pool_create(fmt::format("perf_pool{}", port_id).c_str(), 16383, 256, 0,
-                                    RTE_MBUF_DEFAULT_BUF_SIZE, static_cast<int>(rte_socket_id()));
+    pool_ = dataplane::CreateMbufPool(fmt::format("perf_pool{}", port_id).c_str(), 16383, 256, 0,
+                                      static_cast<int>(rte_socket_id()));
     if (pool_ == nullptr) return Fail(error, "cannot create the mbuf pool");
     rte_eth_conf conf{};
     if (rte_eth_dev_configure(port_, 1, 1, &conf) != 0) return Fail(error, "rte_eth_dev_configure");
