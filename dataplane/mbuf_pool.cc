@@ -1,6 +1,11 @@
 #include "dataplane/mbuf_pool.h"
 
+#include <cstring>
+
+#include <rte_bus.h>
+#include <rte_dev.h>
 #include <rte_eal.h>
+#include <rte_ethdev.h>
 #include <rte_errno.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_pool_ops.h>
@@ -8,8 +13,26 @@
 
 namespace fastlease::dataplane {
 
+namespace {
+
+// True when a probed port sits on a bus other than vdev (a PCI NIC): its DMA may use
+// physical addresses, which must not jump within an mbuf.
+bool AnyPortOutsideTheVdevBus() {
+  uint16_t port_id;
+  RTE_ETH_FOREACH_DEV(port_id) {
+    rte_eth_dev_info info{};
+    if (rte_eth_dev_info_get(port_id, &info) != 0 || info.device == nullptr) return true;
+    const rte_bus* bus = rte_dev_bus(info.device);
+    if (bus == nullptr || std::strcmp(rte_bus_name(bus), "vdev") != 0) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool MbufPoolsArePacked() {
-  return rte_eal_has_hugepages() == 0 || rte_eal_iova_mode() == RTE_IOVA_VA;
+  return rte_eal_has_hugepages() == 0 || rte_eal_iova_mode() == RTE_IOVA_VA ||
+         !AnyPortOutsideTheVdevBus();
 }
 
 rte_mempool* CreateMbufPool(const char* name, unsigned count, unsigned cache_size,
