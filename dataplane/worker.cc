@@ -11,6 +11,8 @@
 #include <rte_ring.h>
 #include <time.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "dataplane/reply_address.h"
 
@@ -18,8 +20,20 @@ namespace fastlease::dataplane {
 namespace {
 
 constexpr uint32_t kPrefetchOffset = 3;
+// Bytes of a received frame prefetched ahead of the wire stage: a DHCP request is
+// 300-600 bytes, and the wire stage reads all of it (the UDP checksum). The frame was
+// written by the core that ran the sender's kernel path, so each line is a miss here;
+// prefetching them all at once overlaps the misses instead of taking them in turn.
+constexpr uint32_t kPrefetchFrameBytes = 512;
 
 inline PacketMeta* Meta(rte_mbuf* m) { return static_cast<PacketMeta*>(rte_mbuf_to_priv(m)); }
+
+// Prefetches every cache line of m's frame, up to kPrefetchFrameBytes.
+inline void PrefetchFrame(const rte_mbuf* m) {
+  const char* p = rte_pktmbuf_mtod(m, const char*);
+  const uint32_t len = std::min<uint32_t>(m->data_len, kPrefetchFrameBytes);
+  for (uint32_t off = 0; off < len; off += RTE_CACHE_LINE_SIZE) rte_prefetch0(p + off);
+}
 
 inline std::span<uint8_t> FrameWithTailroom(rte_mbuf* m) {
   return {rte_pktmbuf_mtod(m, uint8_t*), size_t(m->data_len) + rte_pktmbuf_tailroom(m)};
@@ -297,9 +311,7 @@ uint16_t WireStage(WorkerContext& ctx, uint8_t pi, rte_mbuf** pkts, uint16_t n) 
   uint16_t dhcp_count = 0;
   const LocalInterface& local = ctx.local[pi];
   for (uint16_t i = 0; i < n; ++i) {
-    if (i + kPrefetchOffset < n) {
-      rte_prefetch0(rte_pktmbuf_mtod(pkts[i + kPrefetchOffset], void*));
-    }
+    if (i + kPrefetchOffset < n) PrefetchFrame(pkts[i + kPrefetchOffset]);
     rte_mbuf* m = pkts[i];
     if (unlikely(m->nb_segs != 1)) {
       ctx.counters.Count(WorkerDrop::kMultiSegment);
@@ -416,9 +428,7 @@ uint32_t PollPorts(WorkerContext& ctx) {
     if (n == 0) continue;
     total += n;
     ctx.counters.Count(WorkerEvent::kRxPackets, n);
-    for (uint16_t i = 0; i < n && i < kPrefetchOffset; ++i) {
-      rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void*));
-    }
+    for (uint16_t i = 0; i < n && i < kPrefetchOffset; ++i) PrefetchFrame(pkts[i]);
     const uint16_t dhcp_count = WireStage(ctx, rq.port_index, pkts, n);
     DhcpStage(ctx, dhcp_count);
   }
