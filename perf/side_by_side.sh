@@ -688,7 +688,7 @@ probe_fp() {
             'BEGIN {printf "%.0f", 100 * c / hz / (t1 - t0)}')
   P_ETC=$(awk -F, '{printf "started=%s completed=%s naks=%s dropped=%s retx=%s p50=%sus p99=%sus p99.9=%sus", $4, $5, $6, $7, $8, $11, $12, $13}' <<< "$line")
   echo "req=$rate rate=$P_RATE drop=$P_DROP cpu=$P_CPU $P_ETC" >> "$SDIR/probes.txt"
-  log "  $CUR_KIND $CUR_MODE (fastlease-perf): asked ${rate/#0/flat-out }/s, got $P_RATE/s, lost ${P_DROP}%, server CPU ${P_CPU}% ($P_ETC)"
+  log "  $CUR_KIND $CUR_MODE (fastlease-perf, window $window): asked ${rate/#0/flat-out }/s, got $P_RATE/s, lost ${P_DROP}%, server CPU ${P_CPU}% ($P_ETC)"
 }
 
 passes() { awk -v d="$1" -v m="$MAX_DROP" 'BEGIN {exit !(d <= m)}'; }

@@ -235,6 +235,8 @@ def test_side_by_side_reports_the_reflector_row(tmp_path):
     assert cells[3] == "fastlease-perf" and int(cells[4]) > 1000, row
     assert float(cells[5]) <= 1.0, row
     assert '"acks":' in out.read_text(), "the reflector's own counts are in the runs section"
+    # Over af_packet the generator keeps 256 exchanges in flight (1024 loses frames there).
+    assert re.search(r"reflector ceiling \(fastlease-perf, window 256\)", r.stderr), r.stderr
     left = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     pid = re.search(r"namespaces flp-(\d+)-", r.stderr).group(1)
     assert "flp-%s-" % pid not in left
