@@ -9,8 +9,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <string>
 #include <vector>
+
+#include "test/testing/eal.h"
 
 namespace fastlease::dataplane {
 namespace {
@@ -19,14 +20,7 @@ namespace {
 // memory comes in 4 KiB pages and an unpacked 2.4 KiB object would take one each.
 class EalEnvironment : public ::testing::Environment {
  public:
-  void SetUp() override {
-    std::vector<std::string> args = {"mbuf_pool_test", "--no-huge", "--no-pci", "--no-shconf",
-                                     "-m",             "256",       "-l",       "0",
-                                     "--log-level",    "*:error"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    ASSERT_GE(rte_eal_init(int(argv.size()), argv.data()), 0);
-  }
+  void SetUp() override { ASSERT_TRUE(testing::InitEal("mbuf_pool_test")); }
   void TearDown() override { rte_eal_cleanup(); }
 };
 

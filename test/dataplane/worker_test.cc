@@ -23,6 +23,7 @@
 #include "leasedb/lease_shard.h"
 #include "leasedb/pool_registry.h"
 #include "test/testing/dhcp4_packet.h"
+#include "test/testing/eal.h"
 
 namespace fastlease::dataplane {
 namespace {
@@ -35,12 +36,7 @@ rte_mempool* g_pool = nullptr;
 class EalEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
-    std::vector<std::string> args = {"worker_test", "--no-huge", "--no-pci", "--no-shconf",
-                                     "-m",          "256",       "-l",       "0",
-                                     "--log-level", "*:error"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    ASSERT_GE(rte_eal_init(int(argv.size()), argv.data()), 0);
+    ASSERT_TRUE(testing::InitEal("worker_test"));
     config::DataplaneConfig dp;
     dp.mempool_size = 4095;
     dp.mempool_cache = 32;
