@@ -1,15 +1,15 @@
 #include "dataplane/mbuf_pool.h"
 
-#include <cstring>
-
 #include <rte_bus.h>
 #include <rte_dev.h>
 #include <rte_eal.h>
-#include <rte_ethdev.h>
 #include <rte_errno.h>
+#include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_mbuf_pool_ops.h>
 #include <rte_mempool.h>
+
+#include <cstring>
 
 namespace fastlease::dataplane {
 

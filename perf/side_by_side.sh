@@ -29,7 +29,8 @@
 #     the highest achieved rate (perfdhcp's "Rate:" line) of a passing run.
 #     fastlease-perf first runs flat out (closed loop, --window exchanges in
 #     flight; --kea-window against Kea) and the search starts at 90% of what
-#     that achieved, growing by 10%; its rate is completed DORAs per second, and it reports p99 latency.
+#     that achieved, growing by 10%; its rate is completed DORAs per second,
+#     and it reports p99 latency.
 #     Like perfdhcp it does not retransmit (--retries 0): a message without an
 #     answer within 1 s is a lost exchange, counted the same way.
 #     fastlease-perf relays from 192.0.2.3 (an address the client namespace's
